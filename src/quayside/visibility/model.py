@@ -60,3 +60,55 @@ class NormalizedEvent:
     transport_document_references: tuple[str, ...] = field(default_factory=tuple)
     source: str | None = None  # file or request the event came from, for error messages
     record: int | None = None  # index inside source
+
+
+class TransactionKind(StrEnum):
+    """What a truck did with a container at the gate."""
+
+    DROP = "DROP"  # brought a container in (export full or empty return)
+    PICK = "PICK"  # took a container out (import full or empty pick-up)
+
+
+@dataclass(frozen=True)
+class GateTransaction:
+    """One container moved through the gate during a truck visit."""
+
+    equipment_reference: str
+    kind: TransactionKind
+    empty_indicator: str  # EMPTY | LADEN
+    iso_equipment_code: str | None = None
+    carrier_booking_reference: str | None = None
+    transport_document_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class TruckVisit:
+    """A truck's visit to a terminal: gate-in to gate-out, with the containers it dropped and picked.
+
+    Turn time = ``gate_out - gate_in``; a dual transaction is a visit with both a DROP and a PICK.
+    """
+
+    visit_id: str  # terminal's visit reference; unique per facility
+    facility_code: str  # SMDG terminal code
+    un_location_code: str
+    trucking_company: str  # SCAC (or the trucker organisation's code)
+    truck_license_plate: str | None
+    gate_in: datetime
+    gate_out: datetime | None
+    transactions: tuple[GateTransaction, ...] = ()
+    source: str | None = None
+    record: int | None = None
+
+
+@dataclass(frozen=True)
+class MoveCount:
+    """Container moves of one vessel call at one terminal (from BAPLIE or COARRI), for berth productivity."""
+
+    vessel_imo: str
+    carrier_voyage_number: str
+    un_location_code: str
+    facility_code: str | None
+    discharges: int
+    loads: int
+    restows: int = 0
+    source: str | None = None
