@@ -58,7 +58,9 @@ def inventory(
     sea_margin_pct: Annotated[float, typer.Option(help="Sea margin added to the propeller-law load.")] = 0.0,
     gap_hours: Annotated[float, typer.Option(help="Split a track where reports are further apart.")] = 6.0,
     rejects: Annotated[Path | None, typer.Option(help="Write every rejected record to this CSV.")] = None,
-    buckets: Annotated[int, typer.Option(min=1, help="Vessel buckets streamed through the kernel.")] = 0,
+    buckets: Annotated[
+        int, typer.Option(min=0, help="Vessel buckets streamed through the kernel (0: by input size).")
+    ] = 0,
 ) -> None:
     """Compute the port-call emissions inventory of AIS INPUTs and write calls, totals and a report."""
     from quayside.engines.local import InventoryOptions, run_inventory
@@ -101,23 +103,104 @@ def emissions_estimate(
 # --- visibility side: commands are added below by quayside.api / quayside.store ---------------------------
 
 
-def main() -> None:
-    """Entry point: run the app, turning Quayside errors into one-line messages."""
-    try:
-        app(standalone_mode=False)
-    except QuaysideError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False)
-        raise SystemExit(2) from None
-    except typer.Abort:
-        err_console.print("aborted")
-        raise SystemExit(1) from None
-    except Exception as exc:  # click's own usage errors
-        import click
+org_app = typer.Typer(help="Port community organisations.", no_args_is_help=True)
+key_app = typer.Typer(help="API keys.", no_args_is_help=True)
+load_app = typer.Typer(help="Load visibility data into the store.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(key_app, name="key")
+app.add_typer(load_app, name="load")
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $QUAYSIDE_DB_URL or a SQLite file in the data dir)."),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Run the data hub API (migrating the database first)."""
+    import uvicorn
+
+    from quayside.api.app import create_app
+    from quayside.store.db import resolve_url, upgrade
+
+    url = resolve_url(db)
+    upgrade(url)
+    uvicorn.run(create_app(url), host=host, port=port)
+
+
+@org_app.command("create")
+def org_create(
+    name: Annotated[str, typer.Argument(help="Organisation name (unique).")],
+    role: Annotated[str, typer.Option(help="port_authority, terminal_operator, carrier, trucker, ...")],
+    code: Annotated[str | None, typer.Option(help="SCAC or SMDG code.")] = None,
+    port_unlocode: Annotated[str | None, typer.Option(help="UN/LOCODE of its port, e.g. USLAX.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Create an organisation; its first API key is printed on the last line (shown only once)."""
+    from quayside.api.cli_actions import create_org_with_key
+
+    org_id, issued = create_org_with_key(db, name, role, code=code, port_unlocode=port_unlocode)
+    sys.stdout.write(f"organisation {org_id} '{name}' created; key id {issued.key_id}, scopes ")
+    sys.stdout.write(" ".join(scope.value for scope in issued.scopes) + "\n" + issued.key + "\n")
+
+
+@key_app.command("create")
+def key_create(
+    org: Annotated[str, typer.Argument(help="Organisation name or id.")],
+    scope: Annotated[
+        list[str] | None, typer.Option(help="Scope; repeat for several (default: the role's).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Issue an API key; the key is printed on the last line (shown only once)."""
+    from quayside.api.cli_actions import create_key
+
+    issued = create_key(db, org, scope)
+    scopes = " ".join(s.value for s in issued.scopes)
+    sys.stdout.write(f"key id {issued.key_id}, scopes {scopes}\n{issued.key}\n")
+
+
+@key_app.command("revoke")
+def key_revoke(
+    key_id: Annotated[str, typer.Argument(help="Key id (the part after 'qsk_').")],
+    db: DbOption = None,
+) -> None:
+    """Revoke an API key."""
+    from quayside.api.cli_actions import revoke_key
+
+    revoke_key(db, key_id)
+    sys.stdout.write(f"key {key_id} revoked\n")
+
+
+@load_app.command("events")
+def load_events(
+    file: Annotated[Path, typer.Argument(help="DCSA T&T 2.2 JSON: one event or an array.")],
+    as_org: Annotated[str | None, typer.Option("--as", help="Organisation posting the events.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Load DCSA events through the same code as POST /v2/events, and print the counts."""
+    from quayside.api.cli_actions import load_event_file
+
+    outcome = load_event_file(db, file, as_org)
+    for reject in outcome.rejected:
+        where = f"{file} record {reject['index']} {reject['field']}"
+        sys.stdout.write(f"rejected {where}: {reject['reason']}\n")
+    counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
+    sys.stdout.write("stored {}, duplicates {}, rejected {}\n".format(*counts))
+
+
+def main() -> None:
+    """Entry point: run the app, turning Quayside errors into one-line messages and exit status 2."""
+    try:
+        app()
+    except QuaysideError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False, markup=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

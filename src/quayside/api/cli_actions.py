@@ -1,0 +1,102 @@
+"""What the visibility commands of ``quayside`` do, kept out of ``cli.py`` so that it stays thin.
+
+Each action migrates the database first (idempotent), so the commands work on a fresh data directory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from quayside.api.ingest import IngestOutcome, ingest_events
+from quayside.errors import InputError
+from quayside.store import db
+from quayside.store.models import Organisation
+from quayside.store.repositories.orgs import (
+    DEFAULT_SCOPES,
+    IssuedKey,
+    create_organisation,
+    get_organisation,
+    issue_api_key,
+    parse_role,
+    parse_scopes,
+    principal_for,
+    revoke_api_key,
+)
+from quayside.store.types import OrgRole, Scope
+
+
+def _sessions(url: str | None) -> tuple[Engine, sessionmaker[Session]]:
+    resolved = db.resolve_url(url)
+    db.upgrade(resolved)
+    engine = db.make_engine(resolved)
+    return engine, db.session_factory(engine)
+
+
+def create_org_with_key(
+    url: str | None, name: str, role: str, *, code: str | None, port_unlocode: str | None
+) -> tuple[int, IssuedKey]:
+    """Create an organisation and its first key (the role's default scopes)."""
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            org = create_organisation(session, name, parse_role(role), code=code, port_unlocode=port_unlocode)
+            return org.id, issue_api_key(session, org)
+    finally:
+        engine.dispose()
+
+
+def create_key(url: str | None, org_ref: str, scopes: Sequence[str] | None) -> IssuedKey:
+    """Issue a key for the organisation named (or numbered) ``org_ref``."""
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            org = get_organisation(session, org_ref)
+            return issue_api_key(session, org, parse_scopes(scopes) if scopes else None)
+    finally:
+        engine.dispose()
+
+
+def revoke_key(url: str | None, key_id: str) -> None:
+    """Revoke the key with id ``key_id``."""
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            revoke_api_key(session, key_id)
+    finally:
+        engine.dispose()
+
+
+def load_event_file(url: str | None, path: Path, as_org: str | None) -> IngestOutcome:
+    """Load a DCSA JSON file as ``as_org`` (default: the only port authority).
+
+    The CLI is run by the hub's operator, so it posts with the write scope whatever the organisation's keys.
+    """
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", source=str(path), record=f"line {exc.lineno}") from exc
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            if as_org is not None:
+                org = get_organisation(session, as_org)
+            else:
+                authorities = list(
+                    session.scalars(select(Organisation).where(Organisation.role == OrgRole.PORT_AUTHORITY))
+                )
+                if len(authorities) != 1:
+                    raise InputError(
+                        "say which organisation posts the events", field="--as", hint="pass --as ORG"
+                    )
+                org = authorities[0]
+            scopes = {*DEFAULT_SCOPES[org.role], Scope.EVENTS_WRITE}
+            return ingest_events(session, principal_for(org, scopes), payload, source=str(path))
+    finally:
+        engine.dispose()

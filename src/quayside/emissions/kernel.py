@@ -1,0 +1,264 @@
+"""The pure emissions kernel: whole tracks in, one row per interval out (polars expressions, no I/O).
+
+Input ``track`` — cleaned positions sorted by ``mmsi, ts``: ``mmsi`` (i64), ``ts`` (datetime, UTC),
+``lat``, ``lon`` (deg), ``sog_kn`` (kn, nullable), ``segment`` (i32), ``in_boundary``, ``in_eca`` (bool),
+``zone_kind`` (``"berth"`` | ``"anchorage"`` | null), ``zone_id`` (str | null).
+
+Input ``vessels`` — one row per MMSI with the columns of ``VESSEL_COLUMNS`` (see
+:mod:`quayside.emissions.vessel_params`): ``mmsi``, ``ship_type``, ``size_value`` (or ``teu`` / ``dwt`` /
+``gt``), ``mcr_kw``, ``service_speed_kn``, ``engine``, ``fuel`` (nullable), ``keel_laid_year``,
+``shore_power`` and the nullable overrides ``aux_kw_<mode>`` / ``boiler_kw_<mode>``.
+
+Intervals: between consecutive reports of the same ``mmsi`` and ``segment``. Speed is the mean of the two
+reports' SOG; when either SOG is missing it is distance / time. Distance is the haversine great-circle
+distance in nm. An interval takes ``in_boundary``, ``in_eca``, ``zone_kind`` and ``zone_id`` of its START
+report (the position the vessel held during most of a short interval's first half, and the only choice
+that never looks ahead past a gap). Intervals of an MMSI absent from ``vessels`` get null power and
+emissions (the caller resolves every vessel, with defaults, before calling).
+
+Output, one row per interval: ``mmsi``, ``segment``, ``ts_start``, ``ts_end``, ``hours``, ``dist_nm``,
+``speed_kn``, ``mode`` (enum of ``Mode``), ``in_boundary``, ``in_eca``, ``zone_id``, ``lon``, ``lat``
+(of the start point), ``load_main``
+(fraction of MCR), ``main_kw``, ``aux_kw``, ``boiler_kw``, ``energy_<group>_kwh``, ``fuel_<group>_t`` and
+``<pollutant.column>_<group>_g`` for every ``Pollutant`` and group (``nox_main_g``, ``pm2_5_aux_g``, ...).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from quayside.emissions.factors import FactorSet
+from quayside.emissions.llaf import llaf_expr
+from quayside.emissions.modes import MODE_DTYPE, mode_expr
+from quayside.emissions.options import EmissionOptions
+from quayside.emissions.power import propulsion_load_expr
+from quayside.emissions.types import EngineGroup, Mode, Pollutant
+from quayside.emissions.vessel_params import VESSEL_COLUMNS, vessel_frame
+from quayside.errors import InputError
+
+__all__ = ["OUTPUT_COLUMNS", "TRACK_COLUMNS", "VESSEL_COLUMNS", "activity_emissions", "compute_intervals"]
+
+TRACK_COLUMNS = (
+    "mmsi",
+    "ts",
+    "lat",
+    "lon",
+    "sog_kn",
+    "segment",
+    "in_boundary",
+    "in_eca",
+    "zone_kind",
+    "zone_id",
+)
+
+_GROUPS = tuple(EngineGroup)
+EMISSION_COLUMNS = tuple(f"{p.column}_{g.value}_g" for g in _GROUPS for p in Pollutant)
+OUTPUT_COLUMNS = (
+    "mmsi",
+    "segment",
+    "ts_start",
+    "ts_end",
+    "hours",
+    "dist_nm",
+    "speed_kn",
+    "mode",
+    "in_boundary",
+    "in_eca",
+    "zone_id",
+    "lon",
+    "lat",
+    "load_main",
+    "main_kw",
+    "aux_kw",
+    "boiler_kw",
+    *(f"energy_{g.value}_kwh" for g in _GROUPS),
+    *(f"fuel_{g.value}_t" for g in _GROUPS),
+    *EMISSION_COLUMNS,
+)
+"""Columns of :func:`compute_intervals`, in order."""
+
+_GRAMS_PER_TONNE = 1e6
+
+
+def _mode_kw(prefix: str) -> pl.Expr:
+    """kW of an auxiliary group chosen by the ``mode`` column from the ``<prefix>_kw_<mode>`` columns."""
+    mode = pl.col("mode")
+    return (
+        pl.when(mode == Mode.TRANSIT.value)
+        .then(pl.col(f"{prefix}_kw_{Mode.TRANSIT.value}"))
+        .when(mode == Mode.MANEUVERING.value)
+        .then(pl.col(f"{prefix}_kw_{Mode.MANEUVERING.value}"))
+        .when(mode == Mode.ANCHORAGE.value)
+        .then(pl.col(f"{prefix}_kw_{Mode.ANCHORAGE.value}"))
+        .otherwise(pl.col(f"{prefix}_kw_{Mode.HOTELLING.value}"))
+    )
+
+
+_LLAF_CURVES = ("nox", "hc", "co", "pm10", "co2", "so2")
+"""Low-load curves computed once per row (``_llaf_<name>``); N2O reuses NOx and CH4 reuses HC."""
+_LLAF_COLUMN = {
+    "nox": "nox",
+    "n2o": "nox",
+    "hc": "hc",
+    "ch4": "hc",
+    "co": "co",
+    "pm10": "pm10",
+    "co2": "co2",
+    "so2": "so2",
+}
+
+
+def _main_stage(factors: FactorSet, options: EmissionOptions) -> list[pl.Expr]:
+    """Load-dependent main-engine columns: effective BSFC and the low-load factors."""
+    load = pl.col("load_main")
+    bsfc = pl.col("bsfc_main")
+    if options.load_based_bsfc:
+        curve = (
+            factors.constant("bsfc_curve_a") * load**2
+            + factors.constant("bsfc_curve_b") * load
+            + factors.constant("bsfc_curve_c")
+        )
+        bsfc = bsfc * pl.when(load > 0).then(curve).otherwise(1.0)
+    exprs = [bsfc.alias("_bsfc_eff_main")]
+    exprs.extend(
+        llaf_expr(name, load, pl.col("llaf_main"), pl.col("sulfur_main"), factors).alias(f"_llaf_{name}")
+        for name in _LLAF_CURVES
+    )
+    return exprs
+
+
+def _group_grams(group: EngineGroup) -> list[pl.Expr]:
+    """Fuel (t) and grams of the directly-factored pollutants of one group."""
+    g = group.value
+    energy = pl.col(f"energy_{g}_kwh")
+    main = group is EngineGroup.MAIN
+    bsfc = pl.col("_bsfc_eff_main") if main else pl.col(f"bsfc_{g}")
+    base = {
+        "co2": bsfc * pl.col(f"cf_{g}"),
+        "so2": bsfc * pl.col(f"kso2_{g}"),
+        "pm10": pl.col(f"pmnom_{g}") + bsfc * pl.col(f"kpm_{g}"),
+        "nox": pl.col(f"ef_nox_{g}"),
+        "hc": pl.col(f"ef_hc_{g}"),
+        "co": pl.col(f"ef_co_{g}"),
+        "ch4": pl.col(f"ef_ch4_{g}"),
+        "n2o": pl.col(f"ef_n2o_{g}"),
+    }
+    fuel = energy * bsfc / _GRAMS_PER_TONNE
+    if main:
+        # CO2 low-load factor = extra fuel per kWh; fuel and CO2 stay consistent (CO2 = fuel × Cf).
+        fuel = fuel * pl.col("_llaf_co2")
+    exprs = [fuel.alias(f"fuel_{g}_t")]
+    for name, ef in base.items():
+        grams = energy * ef * pl.col(f"_llaf_{_LLAF_COLUMN[name]}") if main else energy * ef
+        exprs.append(grams.alias(f"{name}_{g}_g"))
+    return exprs
+
+
+def _derived(group: EngineGroup, factors: FactorSet) -> list[pl.Expr]:
+    """CO2e, PM2.5 and DPM from the grams of one group."""
+    g = group.value
+    gwp_ch4, gwp_n2o = factors.gwp["CH4"].value, factors.gwp["N2O"].value
+    pm10 = pl.col(f"pm10_{g}_g")
+    return [
+        (pl.col(f"co2_{g}_g") + gwp_ch4 * pl.col(f"ch4_{g}_g") + gwp_n2o * pl.col(f"n2o_{g}_g")).alias(
+            f"co2e_{g}_g"
+        ),
+        (pm10 * factors.constant("pm25_pm10_ratio")).alias(f"pm2_5_{g}_g"),
+        (pm10 * pl.col(f"dpm_{g}")).alias(f"dpm_{g}_g"),
+    ]
+
+
+def activity_emissions(frame: pl.LazyFrame, factors: FactorSet, options: EmissionOptions) -> pl.LazyFrame:
+    """Power, energy, fuel and grams for rows of activity — the computation shared by kernel and estimate.
+
+    Needs columns ``speed_kn`` (kn), ``hours`` (h), ``mode`` (``Mode`` value) and the parameter columns of
+    :func:`quayside.emissions.vessel_params.vessel_frame`. Adds ``load_main``, ``main_kw``, ``aux_kw``,
+    ``boiler_kw``, ``energy_<g>_kwh``, ``fuel_<g>_t`` and ``<pollutant>_<g>_g``. When the frame already
+    has ``_prop_load`` (the kernel computes it to decide the mode) it is reused.
+    """
+    stopped = pl.col("mode").is_in([Mode.HOTELLING.value, Mode.ANCHORAGE.value])
+    if "_prop_load" in frame.collect_schema().names():
+        prop = pl.col("_prop_load")
+    else:
+        prop = propulsion_load_expr(
+            pl.col("speed_kn").fill_null(0.0), pl.col("service_speed_kn"), factors, options.sea_margin_pct
+        )
+    hours = pl.col("hours")
+    frame = frame.with_columns(
+        pl.when(stopped).then(0.0).otherwise(prop).alias("load_main"),
+        (_mode_kw("aux") * hours).alias("energy_aux_kwh"),
+        (_mode_kw("boiler") * hours).alias("energy_boiler_kwh"),
+        _mode_kw("aux").alias("aux_kw"),
+        _mode_kw("boiler").alias("boiler_kw"),
+    ).with_columns(
+        (pl.col("load_main") * pl.col("mcr_kw")).alias("main_kw"),
+        (pl.col("load_main") * pl.col("mcr_kw") * hours).alias("energy_main_kwh"),
+        *_main_stage(factors, options),
+    )
+    frame = frame.with_columns(expr for g in _GROUPS for expr in _group_grams(g))
+    return frame.with_columns(expr for g in _GROUPS for expr in _derived(g, factors))
+
+
+def _haversine_nm(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr, radius_nm: float) -> pl.Expr:
+    phi1, phi2 = lat1.radians(), lat2.radians()
+    dphi = phi2 - phi1
+    dlmb = (lon2 - lon1).radians()
+    a = (dphi / 2).sin() ** 2 + phi1.cos() * phi2.cos() * (dlmb / 2).sin() ** 2
+    return 2.0 * radius_nm * a.sqrt().clip(upper_bound=1.0).arcsin()
+
+
+def compute_intervals(
+    track: pl.DataFrame,
+    vessels: pl.DataFrame,
+    factors: FactorSet,
+    options: EmissionOptions | None = None,
+) -> pl.DataFrame:
+    """Emissions per interval of whole tracks; see the module docstring for columns and rules.
+
+    Raises
+    ------
+    InputError
+        A required track or vessel column is missing, or a vessel row is invalid.
+    """
+    options = options or EmissionOptions()
+    missing = [c for c in TRACK_COLUMNS if c not in track.columns]
+    if missing:
+        raise InputError("missing track columns", source="track", field=missing[0], value=missing)
+    params = vessel_frame(vessels, factors, options).lazy()
+    nxt = {c: pl.col(c).shift(-1) for c in ("mmsi", "segment", "ts", "lat", "lon", "sog_kn")}
+    hours = (pl.col("ts_end") - pl.col("ts_start")).dt.total_microseconds() / 3.6e9
+    intervals = (
+        track.lazy()
+        .select(
+            pl.col("mmsi").cast(pl.Int64),
+            pl.col("segment"),
+            pl.col("ts").alias("ts_start"),
+            nxt["ts"].alias("ts_end"),
+            _haversine_nm(
+                pl.col("lat"), pl.col("lon"), nxt["lat"], nxt["lon"], factors.constant("earth_radius_nm")
+            ).alias("dist_nm"),
+            ((pl.col("sog_kn") + nxt["sog_kn"]) / 2).alias("sog_mean_kn"),
+            pl.col("in_boundary"),
+            pl.col("in_eca"),
+            pl.col("zone_kind"),
+            pl.col("zone_id"),
+            pl.col("lon"),
+            pl.col("lat"),
+            ((nxt["mmsi"] == pl.col("mmsi")) & (nxt["segment"] == pl.col("segment"))).alias("_same"),
+        )
+        .filter(pl.col("_same") & pl.col("ts_start").is_not_null() & pl.col("ts_end").is_not_null())
+        .with_columns(hours=hours)
+        .with_columns(
+            speed_kn=pl.coalesce(
+                pl.col("sog_mean_kn"),
+                pl.when(pl.col("hours") > 0).then(pl.col("dist_nm") / pl.col("hours")).otherwise(0.0),
+            )
+        )
+        .join(params, on=["mmsi", "in_eca"], how="left", maintain_order="left")
+    )
+    prop = propulsion_load_expr(
+        pl.col("speed_kn"), pl.col("service_speed_kn"), factors, options.sea_margin_pct
+    )
+    intervals = intervals.with_columns(mode=mode_expr(pl.col("zone_kind"), pl.col("speed_kn"), prop, factors))
+    out = activity_emissions(intervals, factors, options).select(OUTPUT_COLUMNS)
+    return out.collect().with_columns(pl.col("mode").cast(MODE_DTYPE))

@@ -1,0 +1,101 @@
+"""Port calls from emission intervals: group a vessel's activity inside the inventory boundary into calls.
+
+A *visit* is a maximal run of intervals of one vessel, in one track segment, whose start lies inside the
+port's inventory boundary. A visit with time at a berth is a ``berth`` call (berth shifts stay in the same
+call); one with only an anchorage stay is ``anchorage``; one that neither anchors nor berths is
+``pass_through`` (a vessel crossing the inventory area still emits inside it, so it is counted).
+
+Input columns (from :func:`quayside.emissions.kernel.compute_intervals`): ``mmsi, segment, ts_start, ts_end,
+hours, dist_nm, mode, in_boundary, zone_id`` and the emission columns ``<pollutant>_<group>_g``,
+``energy_<group>_kwh``, ``fuel_<group>_t``. Output: one row per call, columns listed in :data:`CALL_COLUMNS`
+order (see ``docs/outputs.md``).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from quayside.emissions.types import EngineGroup, Mode, Pollutant
+
+GROUPS: tuple[str, ...] = tuple(g.value for g in EngineGroup)
+MODES: tuple[str, ...] = tuple(m.value for m in Mode)
+POLLUTANTS: tuple[str, ...] = tuple(p.column for p in Pollutant)
+#: Pollutants also broken down by mode in the call table (the report's "by mode" chart).
+MODE_POLLUTANTS: tuple[str, ...] = ("co2", "co2e", "nox", "pm2_5", "so2", "dpm")
+
+
+def emission_columns() -> list[str]:
+    """``<pollutant>_<group>_g`` for every pollutant and engine group, in a stable order."""
+    return [f"{p}_{g}_g" for p in POLLUTANTS for g in GROUPS]
+
+
+def assign_visits(intervals: pl.DataFrame) -> pl.DataFrame:
+    """Add ``visit`` (int64, per input frame; null outside the boundary) to time-ordered intervals."""
+    starts = (
+        pl.col("in_boundary")
+        & (
+            ~pl.col("in_boundary").shift(1, fill_value=False)
+            | (pl.col("mmsi") != pl.col("mmsi").shift(1))
+            | (pl.col("segment") != pl.col("segment").shift(1))
+        ).fill_null(True)
+    )
+    return intervals.with_columns(
+        pl.when(pl.col("in_boundary")).then(starts.cast(pl.Int64).cum_sum()).otherwise(None).alias("visit")
+    )
+
+
+def summarise_calls(intervals: pl.DataFrame) -> pl.DataFrame:
+    """One row per visit inside the boundary with hours, miles, energy, fuel and emissions."""
+    inside = assign_visits(intervals).filter(pl.col("in_boundary"))
+    aggs: list[pl.Expr] = [
+        pl.col("ts_start").min().alias("arrival"),
+        pl.col("ts_end").max().alias("departure"),
+        pl.col("hours").sum().alias("hours_total"),
+        pl.col("dist_nm").sum().alias("nm_total"),
+    ]
+    for mode in MODES:
+        is_mode = pl.col("mode") == mode
+        aggs.append(pl.col("hours").filter(is_mode).sum().alias(f"hours_{mode}"))
+        aggs.append(pl.col("dist_nm").filter(is_mode).sum().alias(f"nm_{mode}"))
+    berth = pl.col("mode") == Mode.HOTELLING.value
+    aggs.append(pl.col("ts_start").filter(berth).min().alias("berth_arrival"))
+    aggs.append(pl.col("ts_end").filter(berth).max().alias("berth_departure"))
+    aggs.append(pl.col("zone_id").filter(berth).unique(maintain_order=True).drop_nulls().alias("_berths"))
+    anchored = pl.col("mode") == Mode.ANCHORAGE.value
+    aggs.append(pl.col("ts_start").filter(anchored).min().alias("anchorage_arrival"))
+    aggs.append(_berth_shifts().alias("berth_shifts"))
+    for group in GROUPS:
+        aggs.append(pl.col(f"energy_{group}_kwh").sum())
+        aggs.append(pl.col(f"fuel_{group}_t").sum())
+    aggs.extend(pl.col(c).sum() for c in emission_columns())
+    for p in MODE_POLLUTANTS:
+        total = pl.sum_horizontal([pl.col(f"{p}_{g}_g") for g in GROUPS])
+        for mode in MODES:
+            aggs.append(total.filter(pl.col("mode") == mode).sum().alias(f"{p}_{mode}_g"))
+    calls = inside.group_by(["mmsi", "visit"], maintain_order=True).agg(aggs)
+    totals = [pl.sum_horizontal([pl.col(f"{p}_{g}_g") for g in GROUPS]).alias(f"{p}_g") for p in POLLUTANTS]
+    call_type = (
+        pl.when(pl.col("hours_hotelling") > 0)
+        .then(pl.lit("berth"))
+        .when(pl.col("hours_anchorage") > 0)
+        .then(pl.lit("anchorage"))
+        .otherwise(pl.lit("pass_through"))
+    )
+    return calls.with_columns(
+        *totals,
+        call_type.alias("call_type"),
+        pl.col("_berths").list.join(";").alias("berths"),
+        (
+            pl.col("mmsi").cast(pl.Utf8)
+            + "-"
+            + pl.col("arrival").dt.convert_time_zone("UTC").dt.strftime("%Y%m%dT%H%M%SZ")
+        ).alias("call_id"),
+    ).drop("_berths", "visit")
+
+
+def _berth_shifts() -> pl.Expr:
+    """Number of moves from one berth to another within a visit."""
+    berth_ids = pl.col("zone_id").filter(pl.col("mode") == Mode.HOTELLING.value)
+    # The first berth compares with null and is not counted: only changes of berth are.
+    return (berth_ids != berth_ids.shift(1)).sum().cast(pl.Int64)
+

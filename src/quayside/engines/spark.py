@@ -1,0 +1,110 @@
+"""The Apache Spark runner: the same kernel as the local engine, one vessel group at a time.
+
+Where the AIS archive outgrows one machine, Spark reads the canonical position Parquet (as the local
+engine stages it), groups reports by MMSI and hands each vessel's whole track, as an Arrow table, to
+:func:`quayside.engines.local.compute_bucket` — the function the local engine runs per bucket — then
+groups the intervals into calls with the same :func:`quayside.engines.calls.summarise_calls`. The result
+is the local engine's call table, row for row.
+
+PySpark is an optional dependency (``pip install quayside[spark]``; it needs a Java 17+ runtime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+import pyarrow as pa
+
+from quayside.ais.report import IngestReport
+from quayside.ais.schema import POSITION_SCHEMA
+from quayside.emissions.factors import load_factor_set
+from quayside.engines.calls import summarise_calls
+from quayside.engines.local import InventoryOptions, compute_bucket
+from quayside.engines.vessels import VesselResolver
+from quayside.errors import ConfigError
+from quayside.geo.profiles import PortProfile, load_profile
+from quayside.vessels.registry import Registry
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+def local_session(cores: int = 2, app_name: str = "quayside") -> SparkSession:
+    """A Spark session on this machine (``local[cores]``), UTC, with Arrow transfer on."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ConfigError("PySpark is not installed", hint="pip install 'quayside[spark]'") from exc
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName(app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate()
+    )
+
+
+def spark_calls(
+    spark: SparkSession,
+    positions: Sequence[Path | str],
+    *,
+    registry: Registry | None,
+    port: str | Path | PortProfile,
+    static: pa.Table | None = None,
+    options: InventoryOptions | None = None,
+) -> pl.DataFrame:
+    """The call table of canonical position Parquet files, computed by Spark per vessel.
+
+    ``positions`` hold rows of :data:`quayside.ais.schema.POSITION_SCHEMA` (the local engine's staging
+    files, or any dataset written in that schema). Vessel particulars are resolved on the driver, once,
+    and shipped to the workers with the task.
+    """
+    options = options or InventoryOptions()
+    profile = port if isinstance(port, PortProfile) else load_profile(port)
+    factors = load_factor_set(aux_table=options.aux_table, gwp=options.gwp)
+    frame = spark.read.parquet(*[str(p) for p in positions]).where("ts IS NOT NULL")
+    mmsis = [int(row[0]) for row in frame.select("mmsi").distinct().collect()]
+    resolver = VesselResolver(registry, static)
+    resolver.resolve(mmsis)
+    schema = _call_schema(profile, resolver, factors, options)
+
+    def per_vessel(track: pa.Table) -> pa.Table:
+        table = track.select(POSITION_SCHEMA.names).cast(POSITION_SCHEMA).sort_by([("ts", "ascending")])
+        intervals, _ = compute_bucket(table, profile, resolver, factors, options, IngestReport())
+        calls = summarise_calls(intervals)
+        if calls.is_empty():
+            return schema.empty_table()
+        calls = resolver.call_particulars(calls.get_column("mmsi").unique().to_list()).join(
+            calls, on="mmsi", how="right"
+        )
+        return calls.to_arrow().select(schema.names).cast(schema)
+
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    result = frame.groupBy("mmsi").applyInArrow(per_vessel, schema=from_arrow_schema(schema))
+    arrow = result.toArrow()
+    calls = pl.DataFrame(arrow.select(schema.names).cast(schema))
+    return calls.sort("arrival", "mmsi")
+
+
+def _call_schema(
+    profile: PortProfile, resolver: VesselResolver, factors: Any, options: InventoryOptions
+) -> pa.Schema:
+    """The Arrow schema of the call table, from running the pipeline on an empty track."""
+    intervals, _ = compute_bucket(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options, IngestReport())
+    calls = resolver.call_particulars([]).join(summarise_calls(intervals), on="mmsi", how="right")
+    schema = calls.to_arrow().schema
+    # Spark has no timestamp-with-zone type per column: the session zone (UTC) stands for it.
+    return pa.schema(
+        [
+            pa.field(f.name, pa.timestamp("us", tz="UTC")) if pa.types.is_timestamp(f.type) else f
+            for f in schema
+        ]
+    )

@@ -1,0 +1,236 @@
+"""Zones of a port profile and the vectorised point-in-zone lookup.
+
+A :class:`Zone` is one GeoJSON feature of a profile (boundary, anchorage, berth, precautionary area, ECA,
+VSR ring or approach lane). :class:`ZoneIndex` answers, for millions of AIS positions at once, which zones
+contain each point. It is exact — it gives the same answer as ``shapely.contains_xy`` on every geometry —
+but fast: each polygon gets a raster of cells marked *inside*, *outside* or *edge*; only points that fall
+in edge cells are tested with shapely, the rest are answered by one array lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+ObjectArray = npt.NDArray[np.object_]
+
+_OUTSIDE, _INSIDE, _EDGE = 0, 1, 2
+#: Raster cells per axis for a polygon's lookup grid; 128 keeps edge cells to a few % of the area.
+_GRID_CELLS = 128
+
+
+class ZoneKind(StrEnum):
+    """The ``kind`` property of a zone feature."""
+
+    BOUNDARY = "boundary"
+    ANCHORAGE = "anchorage"
+    BERTH = "berth"
+    PRECAUTIONARY = "precautionary"
+    ECA = "eca"
+    VSR = "vsr"
+    LANE = "lane"
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One zone of a port profile.
+
+    Attributes
+    ----------
+    id, kind, name
+        Identifier (unique in the profile), category and display name.
+    terminal
+        For berths: the terminal's name (empty otherwise).
+    geometry
+        Shapely geometry in lon/lat degrees (WGS 84).
+    source
+        Where the geometry comes from; approximations say "approximate (U)".
+    terminal_code
+        SMDG-style terminal code when known, else empty.
+    properties
+        Any further feature properties (read-only), e.g. ``gate``, ``cargo``, ``slots``, ``direction``.
+    """
+
+    id: str
+    kind: ZoneKind
+    name: str
+    terminal: str
+    geometry: BaseGeometry
+    source: str
+    terminal_code: str = ""
+    properties: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class VsrRing:
+    """A vessel-speed-reduction ring: the area within ``radius_nm`` of the profile's reference point."""
+
+    radius_nm: float
+    speed_limit_kn: float
+    geometry: BaseGeometry
+    source: str
+
+
+@dataclass(frozen=True)
+class ZoneLookup:
+    """Zones of each classified point; every array has one element per input point.
+
+    Attributes
+    ----------
+    in_boundary, in_eca
+        Inside the inventory boundary / the emission control area.
+    zone_kind
+        ``"berth"``, ``"anchorage"`` or ``None`` (a berth wins where the two overlap).
+    zone_id
+        Id of that berth or anchorage, or ``None``.
+    vsr_ring_nm
+        Radius of the smallest VSR ring containing the point, NaN outside every ring.
+    """
+
+    in_boundary: BoolArray
+    in_eca: BoolArray
+    zone_kind: ObjectArray
+    zone_id: ObjectArray
+    vsr_ring_nm: FloatArray
+
+    @property
+    def berth_id(self) -> ObjectArray:
+        """Berth id per point, ``None`` where the point is not at a berth."""
+        out = np.full(self.zone_id.shape, None, dtype=object)
+        mask = self.zone_kind == ZoneKind.BERTH.value
+        out[mask] = self.zone_id[mask]
+        return out
+
+    @property
+    def anchorage_id(self) -> ObjectArray:
+        """Anchorage id per point, ``None`` where the point is not in an anchorage."""
+        out = np.full(self.zone_id.shape, None, dtype=object)
+        mask = self.zone_kind == ZoneKind.ANCHORAGE.value
+        out[mask] = self.zone_id[mask]
+        return out
+
+
+class _RasterTest:
+    """Exact point-in-polygon test for one geometry, accelerated by an inside/outside/edge raster."""
+
+    def __init__(self, geometry: BaseGeometry, cells: int = _GRID_CELLS) -> None:
+        self.geometry = geometry
+        shapely.prepare(geometry)
+        x0, y0, x1, y1 = geometry.bounds
+        self.bounds = (x0, y0, x1, y1)
+        self.nx = self.ny = cells
+        self.dx = max((x1 - x0) / cells, 1e-12)
+        self.dy = max((y1 - y0) / cells, 1e-12)
+        xs = x0 + self.dx * np.arange(cells)
+        ys = y0 + self.dy * np.arange(cells)
+        gx, gy = np.meshgrid(xs, ys)  # row = y, column = x
+        boxes = shapely.box(gx, gy, gx + self.dx, gy + self.dy)
+        # A cell counts as inside only if it lies in the interior (contains_properly), so that points on
+        # the polygon's own boundary still go to the exact test and match shapely.contains_xy.
+        inside = shapely.contains_properly(geometry, boxes)
+        touches = shapely.intersects(geometry, boxes)
+        state = np.full(gx.shape, _EDGE, dtype=np.uint8)
+        state[~touches] = _OUTSIDE
+        state[inside] = _INSIDE
+        self.state = state
+
+    def contains(
+        self, x: FloatArray, y: FloatArray, candidates: npt.NDArray[np.intp] | None = None
+    ) -> BoolArray:
+        """``shapely.contains_xy(geometry, x, y)``, computed through the raster."""
+        out = np.zeros(x.shape, dtype=np.bool_)
+        x0, y0, x1, y1 = self.bounds
+        if candidates is None:
+            in_box = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+            idx = np.flatnonzero(in_box)
+        else:
+            cx, cy = x[candidates], y[candidates]
+            idx = candidates[(cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)]
+        if idx.size == 0:
+            return out
+        px, py = x[idx], y[idx]
+        ix = np.minimum(((px - x0) / self.dx).astype(np.intp), self.nx - 1)
+        iy = np.minimum(((py - y0) / self.dy).astype(np.intp), self.ny - 1)
+        s = self.state[iy, ix]
+        out[idx[s == _INSIDE]] = True
+        edge = s == _EDGE
+        if edge.any():
+            e_idx = idx[edge]
+            out[e_idx] = shapely.contains_xy(self.geometry, px[edge], py[edge])
+        return out
+
+
+class ZoneIndex:
+    """Vectorised lookup of the boundary, ECA, berths, anchorages and VSR rings of one profile.
+
+    Parameters
+    ----------
+    boundary
+        The inventory boundary.
+    eca
+        The emission control area, or ``None`` when the port is in no ECA.
+    berths, anchorages
+        Zones tested in this order; the first berth containing a point wins, and any berth wins over any
+        anchorage.
+    rings
+        VSR rings (any order).
+    """
+
+    def __init__(
+        self,
+        boundary: BaseGeometry,
+        eca: BaseGeometry | None,
+        berths: Sequence[Zone],
+        anchorages: Sequence[Zone],
+        rings: Sequence[VsrRing],
+    ) -> None:
+        self._boundary = _RasterTest(boundary)
+        self._eca = _RasterTest(eca) if eca is not None else None
+        self._zones = [(z, _RasterTest(z.geometry, 16)) for z in (*berths, *anchorages)]
+        if self._zones:
+            b = np.array([t.bounds for _, t in self._zones])
+            self._zones_bounds = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+        self._rings = [
+            (r.radius_nm, _RasterTest(r.geometry)) for r in sorted(rings, key=lambda r: r.radius_nm)
+        ]
+
+    def classify(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> ZoneLookup:
+        """Classify points; see :class:`ZoneLookup`. NaN coordinates are outside everything."""
+        x = np.ascontiguousarray(lon, dtype=np.float64).ravel()
+        y = np.ascontiguousarray(lat, dtype=np.float64).ravel()
+        if x.shape != y.shape:
+            raise ValueError(f"lon and lat differ in length ({x.size} vs {y.size})")
+        n = x.size
+        in_boundary = self._boundary.contains(x, y)
+        in_eca = self._eca.contains(x, y) if self._eca is not None else np.zeros(n, dtype=np.bool_)
+        zone_kind = np.full(n, None, dtype=object)
+        zone_id = np.full(n, None, dtype=object)
+        if self._zones:
+            zx0, zy0, zx1, zy1 = self._zones_bounds
+            near = np.flatnonzero((x >= zx0) & (x <= zx1) & (y >= zy0) & (y <= zy1))
+            free = near
+            for zone, test in self._zones:
+                if free.size == 0:
+                    break
+                hit = test.contains(x, y, free)
+                hit_idx = np.flatnonzero(hit)
+                if hit_idx.size:
+                    zone_kind[hit_idx] = zone.kind.value
+                    zone_id[hit_idx] = zone.id
+                    free = free[~hit[free]]
+        ring_nm = np.full(n, np.nan)
+        undecided: npt.NDArray[np.intp] | None = None
+        for radius, test in self._rings:
+            hit = test.contains(x, y, undecided)
+            ring_nm[hit & np.isnan(ring_nm)] = radius
+            undecided = np.flatnonzero(np.isnan(ring_nm))
+        return ZoneLookup(in_boundary, in_eca, zone_kind, zone_id, ring_nm)

@@ -1,0 +1,152 @@
+"""Engine, sessions and schema migrations of the visibility store.
+
+The default database is a SQLite file in the data directory (``QUAYSIDE_DATA_DIR`` or ``./.quayside``),
+opened in WAL mode with foreign keys enforced and a busy timeout, so that the API server and a CLI loader can
+share it. PostgreSQL is used when the URL says so (``postgresql+psycopg://user:pass@host/db``). The schema is
+created and upgraded only by the Alembic migrations packaged in :mod:`quayside.store.migrations`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from quayside.errors import ConfigError
+
+DB_URL_ENV = "QUAYSIDE_DB_URL"
+DATA_DIR_ENV = "QUAYSIDE_DATA_DIR"
+SQLITE_FILE = "quayside.sqlite"
+# Milliseconds a writer waits for the SQLite lock before failing; one loader and one server rarely need more.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+_MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def default_url() -> str:
+    """The database URL to use when none is given.
+
+    ``QUAYSIDE_DB_URL`` if set, else a SQLite file ``quayside.sqlite`` in ``QUAYSIDE_DATA_DIR`` (default
+    ``./.quayside``). The directory is created when needed.
+    """
+    url = os.environ.get(DB_URL_ENV)
+    if url:
+        return url
+    data_dir = Path(os.environ.get(DATA_DIR_ENV) or ".quayside")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
+
+
+def resolve_url(url: str | None) -> str:
+    """``url`` if given, else :func:`default_url`."""
+    return url if url else default_url()
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Pragmas are per connection in SQLite, so they are set on every new pooled connection.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (or the default), with the SQLite pragmas installed.
+
+    Raises
+    ------
+    ConfigError
+        If the URL cannot be parsed or names a driver that is not installed.
+    """
+    resolved = resolve_url(url)
+    try:
+        parsed = make_url(resolved)
+        engine = create_engine(parsed, future=True)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot open database URL: {exc}",
+            field="db",
+            value=_redact(resolved),
+            hint="use sqlite:///path/file.sqlite or postgresql+psycopg://user:password@host:5432/db",
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "<unparseable URL>"
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``; objects stay readable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS_DIR))
+    # env.py uses this connection rather than opening its own, so SQLite pragmas and schemas apply.
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Create or upgrade the schema of the database at ``url`` to ``revision`` (default: the newest)."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        command.upgrade(_alembic_config(engine), revision)
+    finally:
+        engine.dispose()
+
+
+def downgrade(url: str | None, revision: str) -> None:
+    """Downgrade the schema of the database at ``url`` to ``revision`` (``"base"`` drops every table)."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        command.downgrade(_alembic_config(engine), revision)
+    finally:
+        engine.dispose()
+
+
+def current_revision(url: str | None = None) -> str | None:
+    """The Alembic revision the database at ``url`` is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()

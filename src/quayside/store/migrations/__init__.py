@@ -1,0 +1,1 @@
+"""Alembic migrations of the visibility store, run by :func:`quayside.store.db.upgrade`."""

@@ -1,0 +1,33 @@
+"""Tables of the visibility store (SQLAlchemy 2 typed ORM); the schema itself is made by the migrations."""
+
+from quayside.store.models.base import Base, UTCDateTime
+from quayside.store.models.events import Event, EventDocumentRef, EventParty
+from quayside.store.models.logistics import (
+    Booking,
+    BookingEquipment,
+    GateTransactionRow,
+    MoveCountRow,
+    TruckVisitRow,
+)
+from quayside.store.models.parties import ApiKey, Organisation
+from quayside.store.models.reference import Equipment, Facility, PortCall, PortCallTimestamp, Vessel
+
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Booking",
+    "BookingEquipment",
+    "Equipment",
+    "Event",
+    "EventDocumentRef",
+    "EventParty",
+    "Facility",
+    "GateTransactionRow",
+    "MoveCountRow",
+    "Organisation",
+    "PortCall",
+    "PortCallTimestamp",
+    "TruckVisitRow",
+    "UTCDateTime",
+    "Vessel",
+]

@@ -1,0 +1,268 @@
+"""Storing visibility events (idempotently) and reading them back through the access rules.
+
+Reads follow DCSA Track & Trace 2.2 ``GET /v2/events``: filters named as its query parameters, newest
+insertion last, keyset pagination on ``(created_at, seq)`` with an opaque cursor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from quayside.errors import NotFoundError
+from quayside.store.access import Principal, event_visibility
+from quayside.store.models import Equipment, Event, EventDocumentRef
+from quayside.store.models.base import utcnow
+from quayside.store.repositories._dialect import insert_ignore
+from quayside.store.repositories.parties import add_parties, link_event
+from quayside.store.types import DocumentRefType, PartyRelation
+from quayside.visibility import iso6346
+from quayside.visibility.model import EventType, NormalizedEvent
+
+
+@dataclass(frozen=True)
+class InsertResult:
+    """What happened to each event of a batch: ``stored`` and ``duplicates`` as ``(index, eventID)``."""
+
+    stored: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+
+
+def insert_events(session: Session, events: Sequence[NormalizedEvent], owner: Principal) -> InsertResult:
+    """Store ``events`` posted by ``owner``; an event whose idempotency key exists is stored once.
+
+    A duplicate still records ``owner`` as a poster, so that every organisation that reported the event
+    sees it. The caller commits.
+    """
+    result = InsertResult()
+    for index, item in enumerate(events):
+        event_id = str(uuid.uuid4())
+        statement = (
+            insert_ignore(session, Event, ["idempotency_key"])
+            .values(**_row(item, event_id, owner.org_id))
+            .returning(Event.seq)
+        )
+        seq = session.execute(statement).scalar_one_or_none()
+        if seq is None:
+            existing = session.execute(
+                select(Event.seq, Event.event_id).where(Event.idempotency_key == item.idempotency_key)
+            ).one()
+            add_parties(session, [(existing.seq, owner.org_id, PartyRelation.POSTER)])
+            result.duplicates.append((index, existing.event_id))
+            continue
+        refs = _refs(item)
+        if refs:
+            session.execute(
+                insert_ignore(session, EventDocumentRef, ["event_seq", "ref_type", "ref_value"]),
+                [{"event_seq": seq, "ref_type": kind.value, "ref_value": value} for kind, value in refs],
+            )
+        if item.equipment_reference:
+            session.execute(
+                insert_ignore(session, Equipment, ["equipment_reference"]).values(
+                    equipment_reference=item.equipment_reference,
+                    iso_equipment_code=item.iso_equipment_code,
+                    iso6346_valid=iso6346.is_valid(item.equipment_reference),
+                )
+            )
+        add_parties(session, [(seq, owner.org_id, PartyRelation.POSTER)])
+        stored = session.get_one(Event, seq)
+        link_event(session, stored, refs)
+        result.stored.append((index, event_id))
+    session.flush()
+    return result
+
+
+def _refs(item: NormalizedEvent) -> list[tuple[DocumentRefType, str]]:
+    refs = [(DocumentRefType.BKG, value) for value in item.carrier_booking_references]
+    refs += [(DocumentRefType.TRD, value) for value in item.transport_document_references]
+    return list(dict.fromkeys(refs))
+
+
+def _row(item: NormalizedEvent, event_id: str, owner_org_id: int) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "idempotency_key": item.idempotency_key,
+        "owner_org_id": owner_org_id,
+        "created_at": utcnow(),
+        "event_type": item.event_type,
+        "event_type_code": item.event_type_code,
+        "classifier": item.classifier,
+        "event_datetime": item.event_datetime,
+        "equipment_reference": item.equipment_reference,
+        "iso_equipment_code": item.iso_equipment_code,
+        "empty_indicator": item.empty_indicator,
+        "un_location_code": item.un_location_code,
+        "facility_code": item.facility_code,
+        "facility_type_code": item.facility_type_code,
+        "transport_call_id": item.transport_call_id,
+        "carrier_voyage_number": item.carrier_voyage_number,
+        "vessel_imo": item.vessel_imo,
+        "mode_of_transport": item.mode_of_transport,
+        "document": item.document,
+    }
+
+
+def event_document(event: Event) -> dict[str, Any]:
+    """The DCSA T&T 2.2 event object of a stored event: its document plus ``eventID`` and creation time."""
+    created = event.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return {"eventID": event.event_id, "eventCreatedDateTime": created, **event.document}
+
+
+def get_event(session: Session, principal: Principal, event_id: str) -> Event:
+    """The event ``event_id`` if ``principal`` may see it; :class:`NotFoundError` otherwise (either way)."""
+    event = session.scalar(select(Event).where(Event.event_id == event_id, event_visibility(principal)))
+    if event is None:
+        raise NotFoundError("no such event", field="eventID", value=event_id)
+    return event
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Filters of ``GET /v2/events``; tuples are OR-ed values, fields are AND-ed.
+
+    A type-code filter narrows only the events of its own type: ``equipment_event_type_codes=("GTIN",)``
+    keeps transport and shipment events unless ``event_types`` excludes them.
+    """
+
+    event_types: tuple[EventType, ...] = ()
+    equipment_event_type_codes: tuple[str, ...] = ()
+    transport_event_type_codes: tuple[str, ...] = ()
+    shipment_event_type_codes: tuple[str, ...] = ()
+    carrier_booking_reference: str | None = None
+    transport_document_reference: str | None = None
+    equipment_reference: str | None = None
+    un_location_code: str | None = None
+    transport_call_id: str | None = None
+    vessel_imo: str | None = None
+    carrier_voyage_number: str | None = None
+    created_gte: datetime | None = None
+    created_gt: datetime | None = None
+    created_lte: datetime | None = None
+    created_lt: datetime | None = None
+    created_eq: datetime | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The SQL conditions on :class:`Event`."""
+        out: list[ColumnElement[bool]] = []
+        if self.event_types:
+            out.append(Event.event_type.in_(self.event_types))
+        for kind, codes in (
+            (EventType.EQUIPMENT, self.equipment_event_type_codes),
+            (EventType.TRANSPORT, self.transport_event_type_codes),
+            (EventType.SHIPMENT, self.shipment_event_type_codes),
+        ):
+            if codes:
+                out.append(or_(Event.event_type != kind, Event.event_type_code.in_(codes)))
+        for ref_type, value in (
+            (DocumentRefType.BKG, self.carrier_booking_reference),
+            (DocumentRefType.TRD, self.transport_document_reference),
+        ):
+            if value is not None:
+                out.append(
+                    Event.seq.in_(
+                        select(EventDocumentRef.event_seq).where(
+                            EventDocumentRef.ref_type == ref_type, EventDocumentRef.ref_value == value
+                        )
+                    )
+                )
+        for column, value in (
+            (Event.equipment_reference, self.equipment_reference),
+            (Event.un_location_code, self.un_location_code),
+            (Event.transport_call_id, self.transport_call_id),
+            (Event.vessel_imo, self.vessel_imo),
+            (Event.carrier_voyage_number, self.carrier_voyage_number),
+        ):
+            if value is not None:
+                out.append(column == value)
+        for bound, compare in (
+            (self.created_gte, Event.created_at.__ge__),
+            (self.created_gt, Event.created_at.__gt__),
+            (self.created_lte, Event.created_at.__le__),
+            (self.created_lt, Event.created_at.__lt__),
+            (self.created_eq, Event.created_at.__eq__),
+        ):
+            if bound is not None:
+                out.append(compare(bound))
+        return out
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """A position in the ``(created_at, seq)`` order."""
+
+    created_at: datetime
+    seq: int
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of events, with the keys of the neighbouring pages (None when there is none)."""
+
+    events: list[Event]
+    next_after: PageKey | None
+    prev_before: PageKey | None
+
+
+def _after(key: PageKey) -> ColumnElement[bool]:
+    return or_(
+        Event.created_at > key.created_at, and_(Event.created_at == key.created_at, Event.seq > key.seq)
+    )
+
+
+def _before(key: PageKey) -> ColumnElement[bool]:
+    return or_(
+        Event.created_at < key.created_at, and_(Event.created_at == key.created_at, Event.seq < key.seq)
+    )
+
+
+def _key(event: Event) -> PageKey:
+    return PageKey(event.created_at, event.seq)
+
+
+def list_events(
+    session: Session,
+    principal: Principal,
+    filters: EventFilter,
+    *,
+    limit: int,
+    after: PageKey | None = None,
+    before: PageKey | None = None,
+) -> EventPage:
+    """A page of the events ``principal`` may see that match ``filters``, oldest first.
+
+    ``after`` gives the page that follows a key, ``before`` the page that precedes one (at most one of
+    them). The access rule is part of the SQL, so a page is always full when more visible rows exist.
+    """
+    base: Select[Event] = select(Event).where(event_visibility(principal), *filters.conditions())
+    if before is not None:
+        rows = list(
+            session.scalars(
+                base.where(_before(before))
+                .order_by(Event.created_at.desc(), Event.seq.desc())
+                .limit(limit + 1)
+            )
+        )
+        has_prev = len(rows) > limit
+        rows = list(reversed(rows[:limit]))
+        has_next = True
+    else:
+        query = base if after is None else base.where(_after(after))
+        rows = list(session.scalars(query.order_by(Event.created_at, Event.seq).limit(limit + 1)))
+        has_next = len(rows) > limit
+        rows = rows[:limit]
+        has_prev = after is not None and bool(rows) and _exists(session, base.where(_before(_key(rows[0]))))
+    return EventPage(
+        events=rows,
+        next_after=_key(rows[-1]) if rows and has_next else None,
+        prev_before=_key(rows[0]) if rows and has_prev else None,
+    )
+
+
+def _exists(session: Session, query: Select[Event]) -> bool:
+    return session.scalar(query.with_only_columns(Event.seq).limit(1)) is not None

@@ -1,0 +1,184 @@
+"""Organisations and API keys: create, issue, revoke, authenticate.
+
+A key reads ``qsk_<prefix>_<secret>``. Only the prefix (its public id, used to revoke it) and the SHA-256
+of the whole key are stored; the plain key is returned once, when it is issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quayside.errors import AuthenticationError, ConflictError, InputError, NotFoundError
+from quayside.store.access import Principal
+from quayside.store.models import ApiKey, Organisation
+from quayside.store.models.base import utcnow
+from quayside.store.types import OrgRole, Scope
+
+KEY_PREFIX = "qsk"
+_UNLOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+_KEY = re.compile(r"^qsk_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$")
+
+DEFAULT_SCOPES: dict[OrgRole, tuple[Scope, ...]] = {
+    OrgRole.PORT_AUTHORITY: (Scope.EVENTS_READ, Scope.EVENTS_WRITE, Scope.SUBSCRIPTIONS, Scope.ADMIN),
+    OrgRole.TERMINAL_OPERATOR: (Scope.EVENTS_READ, Scope.EVENTS_WRITE, Scope.SUBSCRIPTIONS),
+    OrgRole.CARRIER: (Scope.EVENTS_READ, Scope.EVENTS_WRITE, Scope.SUBSCRIPTIONS),
+    OrgRole.TRUCKER: (Scope.EVENTS_READ, Scope.EVENTS_WRITE, Scope.SUBSCRIPTIONS),
+    OrgRole.CARGO_OWNER: (Scope.EVENTS_READ, Scope.SUBSCRIPTIONS),
+    OrgRole.PARTNER_PORT: (Scope.EVENTS_READ,),
+}
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A newly issued key: ``key`` is shown to the user once and never stored."""
+
+    key_id: str
+    key: str
+    org_id: int
+    scopes: tuple[Scope, ...]
+
+
+def parse_role(value: str) -> OrgRole:
+    """The :class:`OrgRole` named ``value``; :class:`InputError` listing the roles otherwise."""
+    try:
+        return OrgRole(value)
+    except ValueError:
+        allowed = ", ".join(role.value for role in OrgRole)
+        raise InputError(
+            "unknown organisation role", field="role", value=value, hint=f"use one of {allowed}"
+        ) from None
+
+
+def parse_scopes(values: Iterable[str]) -> tuple[Scope, ...]:
+    """Scopes named in ``values``, in order, without repeats."""
+    scopes: list[Scope] = []
+    for value in values:
+        try:
+            scope = Scope(value)
+        except ValueError:
+            allowed = ", ".join(s.value for s in Scope)
+            raise InputError(
+                "unknown scope", field="scopes", value=value, hint=f"use one of {allowed}"
+            ) from None
+        if scope not in scopes:
+            scopes.append(scope)
+    return tuple(scopes)
+
+
+def create_organisation(
+    session: Session,
+    name: str,
+    role: OrgRole,
+    *,
+    code: str | None = None,
+    port_unlocode: str | None = None,
+) -> Organisation:
+    """Add an organisation; :class:`ConflictError` if the name is taken."""
+    name = name.strip()
+    if not name:
+        raise InputError("organisation name is empty", field="name")
+    if port_unlocode is not None and not _UNLOCODE.match(port_unlocode):
+        raise InputError(
+            "not a UN/LOCODE (5 characters, e.g. USLAX)", field="portUNLocode", value=port_unlocode
+        )
+    if role is OrgRole.PORT_AUTHORITY and port_unlocode is None:
+        raise InputError("a port authority needs the UN/LOCODE of its port", field="portUNLocode")
+    if session.scalar(select(Organisation.id).where(Organisation.name == name)) is not None:
+        raise ConflictError("an organisation with this name exists", field="name", value=name)
+    org = Organisation(name=name, role=role, code=code, port_unlocode=port_unlocode, created_at=utcnow())
+    session.add(org)
+    session.flush()
+    return org
+
+
+def get_organisation(session: Session, ref: str | int) -> Organisation:
+    """The organisation with id or name ``ref``; :class:`NotFoundError` otherwise."""
+    org: Organisation | None
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        org = session.get(Organisation, int(ref))
+    else:
+        org = session.scalar(select(Organisation).where(Organisation.name == ref))
+    if org is None:
+        raise NotFoundError("no such organisation", field="organisation", value=ref)
+    return org
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def issue_api_key(session: Session, org: Organisation, scopes: Iterable[Scope] | None = None) -> IssuedKey:
+    """A new key for ``org`` with ``scopes`` (default: the role's :data:`DEFAULT_SCOPES`)."""
+    chosen = tuple(scopes) if scopes is not None else DEFAULT_SCOPES[org.role]
+    if not chosen:
+        raise InputError("a key needs at least one scope", field="scopes")
+    prefix = secrets.token_hex(6)
+    key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    session.add(
+        ApiKey(
+            prefix=prefix,
+            key_sha256=_hash(key),
+            org_id=org.id,
+            scopes=" ".join(scope.value for scope in chosen),
+            created_at=utcnow(),
+        )
+    )
+    session.flush()
+    return IssuedKey(key_id=prefix, key=key, org_id=org.id, scopes=chosen)
+
+
+def revoke_api_key(session: Session, key_id: str) -> ApiKey:
+    """Revoke the key whose id (prefix) is ``key_id``; :class:`ConflictError` if it already is."""
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == key_id))
+    if row is None:
+        raise NotFoundError("no such API key", field="keyID", value=key_id)
+    if row.revoked_at is not None:
+        raise ConflictError("API key is already revoked", field="keyID", value=key_id)
+    row.revoked_at = utcnow()
+    session.flush()
+    return row
+
+
+def principal_for(org: Organisation, scopes: Iterable[Scope], key_prefix: str | None = None) -> Principal:
+    """A :class:`Principal` acting as ``org`` with ``scopes`` (the CLI acts with the role's defaults)."""
+    return Principal(
+        org_id=org.id,
+        org_name=org.name,
+        role=org.role,
+        code=org.code,
+        port_unlocode=org.port_unlocode,
+        scopes=frozenset(scopes),
+        key_prefix=key_prefix,
+    )
+
+
+def authenticate(session: Session, key: str) -> Principal:
+    """The principal a presented key stands for.
+
+    Raises
+    ------
+    AuthenticationError
+        If the key is malformed, unknown, wrong or revoked (the message does not say which secret part
+        failed, only that the key is not valid).
+    """
+    match = _KEY.match(key.strip())
+    if match is None:
+        raise AuthenticationError("malformed API key", hint="send 'Authorization: Bearer qsk_<id>_<secret>'")
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == match.group(1)))
+    if row is None or not hmac.compare_digest(row.key_sha256, _hash(key.strip())):
+        raise AuthenticationError("API key is not valid")
+    if row.revoked_at is not None:
+        raise AuthenticationError("API key has been revoked", value=row.prefix)
+    org = session.get(Organisation, row.org_id)
+    if org is None:  # pragma: no cover - the foreign key cascades
+        raise AuthenticationError("API key is not valid")
+    scopes = parse_scopes(row.scopes.split())
+    return principal_for(org, scopes, key_prefix=row.prefix)

@@ -1,0 +1,78 @@
+"""Categories of the visibility store: organisation roles, API key scopes, party relations, JIT codes.
+
+JIT codes follow DCSA Just-In-Time Port Call 2.0 (``jit/v2/JIT_v2.0.0.yaml``: ``portCallServiceTypeCode``,
+``portCallServiceEventTypeCode``, ``facilityTypeCode``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrgRole(StrEnum):
+    """What an organisation is in the port community; decides what it may see (see ``access.py``)."""
+
+    PORT_AUTHORITY = "port_authority"
+    TERMINAL_OPERATOR = "terminal_operator"
+    CARRIER = "carrier"
+    TRUCKER = "trucker"
+    CARGO_OWNER = "cargo_owner"
+    PARTNER_PORT = "partner_port"
+
+
+class Scope(StrEnum):
+    """What an API key may do."""
+
+    EVENTS_READ = "events:read"
+    EVENTS_WRITE = "events:write"
+    SUBSCRIPTIONS = "subscriptions"
+    ADMIN = "admin"
+
+
+class PartyRelation(StrEnum):
+    """Why an event concerns an organisation (a row of ``event_parties``)."""
+
+    POSTER = "poster"  # posted or loaded the event
+    CARRIER = "carrier"  # the event names one of its bookings / transport documents
+    CARGO_OWNER = "cargo_owner"  # linked to it through a booking, BL or container of a booking
+    TERMINAL = "terminal"  # happened at a facility it operates
+
+
+class DocumentRefType(StrEnum):
+    """Document reference kinds an event is searchable by (DCSA bare codes)."""
+
+    BKG = "BKG"  # carrierBookingReference
+    TRD = "TRD"  # transportDocumentReference
+
+
+class JitServiceType(StrEnum):
+    """DCSA JIT 2.0 ``portCallServiceTypeCode`` (the subset Quayside records)."""
+
+    BERTH = "BERTH"
+    ANCHORAGE = "ANCHORAGE"
+    PILOTAGE = "PILOTAGE"
+    PILOT_BOARDING_PLACE = "PILOT_BOARDING_PLACE"
+    CARGO_OPERATIONS = "CARGO_OPERATIONS"
+    TOWAGE = "TOWAGE"
+    MOORING = "MOORING"
+    BUNKERING = "BUNKERING"
+    SEA_PASSAGE = "SEA_PASSAGE"
+    ALL_FAST = "ALL_FAST"
+    MOVES = "MOVES"
+
+
+class JitEventType(StrEnum):
+    """DCSA JIT 2.0 ``portCallServiceEventTypeCode``."""
+
+    STRT = "STRT"
+    CMPL = "CMPL"
+    ARRI = "ARRI"
+    DEPA = "DEPA"
+
+
+class JitFacilityType(StrEnum):
+    """DCSA JIT 2.0 ``facilityTypeCode`` of a port call service location."""
+
+    PBPL = "PBPL"  # pilot boarding place
+    BRTH = "BRTH"  # berth
+    ANCH = "ANCH"  # anchorage

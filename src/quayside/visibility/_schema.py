@@ -1,0 +1,48 @@
+"""Validators for DCSA T&T 2.2 event documents, built from the bundled specification in ``schemas/``.
+
+The three event schemas (``equipmentEvent``, ``transportEvent``, ``shipmentEvent``) are taken from
+``components/schemas`` of ``TNT_v2.2.0.bundled.yaml`` (Apache-2.0, DCSA; see ``schemas/NOTICE.md``).
+One change is made in memory: ``documentReferences_inner.documentReferenceType`` accepts the bare codes
+``BKG``/``TRD`` of the event domain instead of ``BKG (Booking)``/``TRD (Transport Document)``.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml  # type: ignore[import-untyped]
+from jsonschema import Draft7Validator  # type: ignore[import-untyped]
+
+from quayside.visibility.codes import DocumentReferenceType
+from quayside.visibility.model import EventType
+
+_SCHEMA_NAMES = {
+    EventType.EQUIPMENT: "equipmentEvent",
+    EventType.TRANSPORT: "transportEvent",
+    EventType.SHIPMENT: "shipmentEvent",
+}
+
+
+@lru_cache(maxsize=1)
+def _components() -> dict[str, Any]:
+    text = (
+        files("quayside.visibility").joinpath("schemas/TNT_v2.2.0.bundled.yaml").read_text(encoding="utf-8")
+    )
+    spec = yaml.safe_load(text)
+    schemas: dict[str, Any] = copy.deepcopy(spec["components"]["schemas"])
+    inner = schemas["documentReferences_inner"]["properties"]["documentReferenceType"]
+    inner["enum"] = [code.value for code in DocumentReferenceType]
+    return schemas
+
+
+@lru_cache(maxsize=3)
+def event_validator(event_type: EventType) -> Draft7Validator:
+    """A validator of one DCSA event type (the document must include ``eventCreatedDateTime``)."""
+    schema = {
+        "allOf": [{"$ref": f"#/components/schemas/{_SCHEMA_NAMES[event_type]}"}],
+        "components": {"schemas": _components()},
+    }
+    return Draft7Validator(schema)

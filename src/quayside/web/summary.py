@@ -1,0 +1,51 @@
+"""The terminal summary of an inventory run (Rich)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from quayside.engines.local import InventoryResult
+
+#: Pollutants shown in the terminal, in this order (all of them are in inventory.json).
+SHOWN = ("CO2e", "CO2", "NOx", "SO2", "PM2_5", "DPM")
+
+
+def print_inventory_summary(result: InventoryResult, console: Console) -> None:
+    """Print ingestion counts, totals in tonnes by engine group and mode, and where the files are."""
+    counts = result.counts
+    console.print(f"[bold]{result.port_name}[/] — emissions inventory")
+    console.print(
+        "records: "
+        + ", ".join(f"{k} {counts[k]:,}" for k in ("read", "accepted", "rejected", "duplicates", "untimed"))
+        + f"; outside boundary {counts['outside_boundary']:,}; vessels {counts['vessels']:,}; "
+        f"calls {counts['calls']:,}"
+    )
+    if result.ingest.rejected:
+        reasons = ", ".join(f"{r} {n:,}" for r, n in sorted(result.ingest.rejected_by_reason.items()))
+        console.print(f"rejected by reason: {reasons}")
+        for example in result.ingest.examples[:3]:
+            console.print(f"  e.g. {example}", highlight=False, soft_wrap=True)
+
+    table = Table(title="Emissions inside the inventory boundary (tonnes)")
+    table.add_column("")
+    for p in SHOWN:
+        table.add_column(p.replace("_", "."), justify="right")
+    for group, values in result.by_engine_g.items():
+        table.add_row(group, *(f"{values[p] / 1e6:,.2f}" for p in SHOWN))
+    table.add_row("[bold]total[/]", *(f"[bold]{result.totals_g[p] / 1e6:,.2f}[/]" for p in SHOWN))
+    console.print(table)
+
+    modes = Table(title="By operating mode (tonnes)")
+    modes.add_column("mode")
+    mode_keys = [k for k in ("CO2e", "NOx", "PM2_5") if any(k in v for v in result.by_mode_g.values())]
+    for p in mode_keys:
+        modes.add_column(p.replace("_", "."), justify="right")
+    for mode, values in result.by_mode_g.items():
+        modes.add_row(mode, *(f"{values.get(p, 0.0) / 1e6:,.2f}" for p in mode_keys))
+    console.print(modes)
+    for name, path in result.paths.items():
+        console.print(f"{name}: {path}", highlight=False, soft_wrap=True)

@@ -1,0 +1,15 @@
+"""Fixtures of the AIS tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """Hand-made fixtures of these tests."""
+    return DATA

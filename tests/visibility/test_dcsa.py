@@ -1,0 +1,138 @@
+from datetime import UTC, datetime
+from importlib.resources import files
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+from quayside.errors import InputError
+from quayside.visibility import dcsa
+
+
+def _event(**changes: Any) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "eventID": "client-id-ignored",
+        "eventCreatedDateTime": "2000-01-01T00:00:00Z",
+        "eventType": "EQUIPMENT",
+        "eventClassifierCode": "ACT",
+        "eventDateTime": "2024-03-05T08:12:00-08:00",
+        "equipmentEventTypeCode": "GTIN",
+        "equipmentReference": "CSQU3054383",
+        "ISOEquipmentCode": "45G1",
+        "emptyIndicatorCode": "LADEN",
+        "eventLocation": {
+            "UNLocationCode": "USLGB",
+            "facilityCode": "LBCT",
+            "facilityCodeListProvider": "SMDG",
+        },
+        "transportCall": {
+            "transportCallID": "9a1c0e4e-1111-4c4c-9c9c-000000000001",
+            "modeOfTransport": "TRUCK",
+            "UNLocationCode": "USLGB",
+        },
+    }
+    event.update(changes)
+    return event
+
+
+def _spec_validator(name: str) -> Draft7Validator:
+    # the unmodified bundled specification, read independently of the code under test
+    spec = yaml.safe_load(
+        files("quayside.visibility").joinpath("schemas/TNT_v2.2.0.bundled.yaml").read_text(encoding="utf-8")
+    )
+    return Draft7Validator(
+        {"allOf": [{"$ref": f"#/components/schemas/{name}"}], "components": spec["components"]}
+    )
+
+
+def test_good_event_normalised_and_client_ids_ignored() -> None:
+    events, rejects = dcsa.parse_events(_event())
+    assert rejects == []
+    (event,) = events
+    assert event.event_type_code == "GTIN"
+    assert event.equipment_reference == "CSQU3054383"
+    assert event.un_location_code == "USLGB"
+    assert event.facility_code == "LBCT"
+    assert event.mode_of_transport == "TRUCK"
+    assert event.event_datetime == datetime(2024, 3, 5, 16, 12, tzinfo=UTC)
+    assert "eventID" not in event.document
+    assert "eventCreatedDateTime" not in event.document
+    # same content with other client ids -> same idempotency key
+    again, _ = dcsa.parse_events(_event(eventID="other", eventCreatedDateTime="2030-01-01T00:00:00Z"))
+    assert again[0].idempotency_key == event.idempotency_key
+    moved, _ = dcsa.parse_events(_event(eventDateTime="2024-03-05T08:13:00-08:00"))
+    assert moved[0].idempotency_key != event.idempotency_key
+
+
+def test_bad_records_rejected_good_kept() -> None:
+    batch = [
+        _event(),
+        _event(eventDateTime="2024-03-05T08:12:00"),
+        _event(equipmentEventTypeCode="GATE"),
+        _event(equipmentReference="CSQU3054384"),
+        _event(eventLocation={"UNLocationCode": "Long Beach"}),
+        _event(emptyIndicatorCode="FULL"),
+        "not an object",
+    ]
+    events, rejects = dcsa.parse_events(batch, source="req-1")
+    assert len(events) == 1
+    by_index = {r.index: r for r in rejects}
+    assert by_index[1].field == "[1].eventDateTime"
+    assert "no time zone" in by_index[1].reason
+    assert (by_index[2].field, by_index[2].value) == ("[2].equipmentEventTypeCode", "GATE")
+    assert by_index[3].field == "[3].equipmentReference"
+    assert by_index[4].field == "[4].eventLocation.UNLocationCode"
+    assert by_index[5].field == "[5].emptyIndicatorCode"
+    assert by_index[6].field == "[6]"
+    assert all(r.source == "req-1" for r in rejects)
+
+
+def test_bare_and_suffixed_document_reference_codes() -> None:
+    refs = [
+        {"documentReferenceType": "BKG (Booking)", "documentReferenceValue": "MAEU240301"},
+        {"documentReferenceType": "TRD", "documentReferenceValue": "MAEU999"},
+    ]
+    events, rejects = dcsa.parse_events([_event(documentReferences=refs)])
+    assert rejects == []
+    assert events[0].carrier_booking_references == ("MAEU240301",)
+    assert events[0].transport_document_references == ("MAEU999",)
+    assert events[0].document["documentReferences"][0]["documentReferenceType"] == "BKG"
+
+
+def test_payload_not_object_or_list_raises() -> None:
+    with pytest.raises(InputError):
+        dcsa.parse_events("GTIN")
+
+
+def test_round_trip_validates_against_spec() -> None:
+    transport = {
+        "eventType": "TRANSPORT",
+        "eventClassifierCode": "EST",
+        "eventDateTime": "2024-03-04T06:00:00-08:00",
+        "transportEventTypeCode": "ARRI",
+        "transportCall": {
+            "transportCallID": "abc",
+            "modeOfTransport": "VESSEL",
+            "UNLocationCode": "USLAX",
+            "carrierVoyageNumber": "045E",
+            "vessel": {"vesselIMONumber": "9806079"},
+        },
+    }
+    events, rejects = dcsa.parse_events([_event(), transport])
+    assert rejects == []
+    created = datetime(2024, 3, 5, 17, 0, tzinfo=UTC)
+    for event, schema in zip(events, ("equipmentEvent", "transportEvent"), strict=True):
+        document = dcsa.to_document(event, "3cecb101-7a1a-43a4-9d62-e88a131651e2", created)
+        assert document["eventID"] == "3cecb101-7a1a-43a4-9d62-e88a131651e2"
+        assert document["eventCreatedDateTime"] == "2024-03-05T17:00:00+00:00"
+        errors = list(_spec_validator(schema).iter_errors(document))
+        assert errors == []
+    bad = dict(dcsa.to_document(events[0], "x", created), emptyIndicatorCode="FULL")
+    assert list(_spec_validator("equipmentEvent").iter_errors(bad))  # the validator does bite
+
+
+def test_to_document_needs_aware_created() -> None:
+    events, _ = dcsa.parse_events(_event())
+    with pytest.raises(InputError):
+        dcsa.to_document(events[0], "x", datetime(2024, 1, 1))
