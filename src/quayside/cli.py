@@ -35,7 +35,9 @@ err_console = Console(stderr=True)
 
 @app.command()
 def simulate(
-    port: Annotated[str, typer.Option(help="Bundled port profile name or path to a profile.")] = "san-pedro-bay",
+    port: Annotated[
+        str, typer.Option(help="Bundled port profile name or path to a profile.")
+    ] = "san-pedro-bay",
     days: Annotated[int, typer.Option(min=1, help="Days of traffic to simulate.")] = 30,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 1,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out"),
@@ -49,9 +51,13 @@ def simulate(
 
 @app.command()
 def inventory(
-    inputs: Annotated[list[Path], typer.Argument(help="AIS files: NMEA, MarineCadastre CSV(.gz/.zip), Parquet.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="AIS files: NMEA, MarineCadastre CSV(.gz/.zip), Parquet.")
+    ],
     registry: Annotated[Path | None, typer.Option(help="Vessel registry CSV.")] = None,
-    port: Annotated[str, typer.Option(help="Bundled port profile name or path to a profile.")] = "san-pedro-bay",
+    port: Annotated[
+        str, typer.Option(help="Bundled port profile name or path to a profile.")
+    ] = "san-pedro-bay",
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out"),
     aux_table: Annotated[str, typer.Option(help="Auxiliary/boiler load table: epa or imo4.")] = "epa",
     gwp: Annotated[str, typer.Option(help="GWP set for CO2e: AR5 or AR6.")] = "AR5",
@@ -80,7 +86,9 @@ def inventory(
 
 @emissions_app.command("estimate")
 def emissions_estimate(
-    file: Annotated[str, typer.Argument(help="JSON file with vessel, legs and options; '-' for stdin.")] = "-",
+    file: Annotated[
+        str, typer.Argument(help="JSON file with vessel, legs and options; '-' for stdin.")
+    ] = "-",
 ) -> None:
     """Emissions of one vessel over given activity legs, with every factor used (JSON out)."""
     from quayside.emissions.estimate import estimate

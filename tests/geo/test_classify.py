@@ -98,3 +98,10 @@ def test_classify_is_fast(spb) -> None:  # type: ignore[no-untyped-def]
     spb.classify(x, y)
     # Measured ~0.3 s on the 2-core CI box; the bound leaves room for a loaded machine.
     assert time.perf_counter() - t < 3.0
+
+
+def test_mismatched_lengths_raise_input_error(spb) -> None:  # type: ignore[no-untyped-def]
+    from quayside.errors import InputError
+
+    with pytest.raises(InputError, match="differ in length"):
+        spb.classify(np.zeros(3), np.zeros(2))

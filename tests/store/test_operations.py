@@ -168,5 +168,6 @@ def test_jit_timestamp_exchange(session: Session, make_org: Callable[..., Princi
             date_time=eta,
             reply_to_id=est.id,
         )
+    # 1234568: 1*7 + 2*6 + 3*5 + 4*4 + 5*3 + 6*2 = 77, check digit 7, not 8.
     with pytest.raises(InputError, match="IMO"):
-        add_port_call(session, carrier, vessel_imo="1234567", un_location_code="USLAX")
+        add_port_call(session, carrier, vessel_imo="1234568", un_location_code="USLAX")

@@ -3,12 +3,13 @@
 Counting rule (every count is a number of *records*; a record is one AIS message, however many NMEA
 lines it spans, or one CSV/Parquet row)::
 
-    read == accepted + rejected + duplicates + outside_boundary + static + ignored
+    read == accepted + rejected + duplicates + static + ignored
 
 - ``accepted``: position rows kept (those with ``ts`` null are also counted in ``untimed``);
 - ``rejected``: records that cannot be used, by reason in ``rejected_by_reason``;
 - ``duplicates``: repeated ``(mmsi, ts)`` removed by cleaning;
-- ``outside_boundary``: set by the engine when it drops positions outside the inventory boundary;
+- ``outside_boundary``: the part of ``accepted`` that lies outside the port's inventory boundary, set by
+  the engine: those reports are kept and stored but add nothing to the port's totals;
 - ``static``: static-only records (AIS types 5 and 24) that go to the static table, not positions;
 - ``ignored``: valid records that carry no vessel position or particulars (other AIS types, non-AIS
   NMEA sentences such as ``$GPGGA``).
@@ -118,14 +119,7 @@ class IngestReport:
     @property
     def balanced(self) -> bool:
         """True when the counts obey the rule of the module docstring."""
-        return self.read == (
-            self.accepted
-            + self.rejected
-            + self.duplicates
-            + self.outside_boundary
-            + self.static
-            + self.ignored
-        )
+        return self.read == (self.accepted + self.rejected + self.duplicates + self.static + self.ignored)
 
     def merge(self, other: IngestReport) -> IngestReport:
         """A new report with the counts of both (per-file reports, or a report and a delta)."""

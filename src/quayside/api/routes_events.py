@@ -52,10 +52,13 @@ def _codes(raw: str | None, allowed: frozenset[str], field: str) -> tuple[str, .
 def _when(raw: str | None, field: str) -> datetime | None:
     if raw is None:
         return None
+    text = raw.strip()
+    if "T" in text and " " in text:
+        # An unencoded '+' of the offset arrives as a space ("08:00:00 01:00"); the spec's own examples
+        # use a space instead of 'T', which fromisoformat accepts as it is.
+        text = text.replace(" ", "+", 1)
     try:
-        parsed = datetime.fromisoformat(
-            raw.strip().replace(" ", "+", 1) if "T" in raw and " " in raw else raw.strip()
-        )
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:

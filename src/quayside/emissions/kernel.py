@@ -25,10 +25,13 @@ Output, one row per interval: ``mmsi``, ``segment``, ``ts_start``, ``ts_end``, `
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import polars as pl
 
 from quayside.emissions.factors import FactorSet
-from quayside.emissions.llaf import llaf_expr
+from quayside.emissions.llaf import llaf_expr, load_powers
 from quayside.emissions.modes import MODE_DTYPE, mode_expr
 from quayside.emissions.options import EmissionOptions
 from quayside.emissions.power import propulsion_load_expr
@@ -78,22 +81,12 @@ OUTPUT_COLUMNS = (
 """Columns of :func:`compute_intervals`, in order."""
 
 _GRAMS_PER_TONNE = 1e6
+_MODES = tuple(Mode)
+_ROW = "_row"
+"""Column of the kernel's intervals: the row of the parameter table (vessel × region) that applies."""
 
-
-def _mode_kw(prefix: str) -> pl.Expr:
-    """kW of an auxiliary group chosen by the ``mode`` column from the ``<prefix>_kw_<mode>`` columns."""
-    mode = pl.col("mode")
-    return (
-        pl.when(mode == Mode.TRANSIT.value)
-        .then(pl.col(f"{prefix}_kw_{Mode.TRANSIT.value}"))
-        .when(mode == Mode.MANEUVERING.value)
-        .then(pl.col(f"{prefix}_kw_{Mode.MANEUVERING.value}"))
-        .when(mode == Mode.ANCHORAGE.value)
-        .then(pl.col(f"{prefix}_kw_{Mode.ANCHORAGE.value}"))
-        .otherwise(pl.col(f"{prefix}_kw_{Mode.HOTELLING.value}"))
-    )
-
-
+_BASE_POLLUTANTS = ("co2", "so2", "pm10", "nox", "hc", "co", "ch4", "n2o")
+"""Pollutants with a factor of their own; CO2e, PM2.5 and DPM are derived from them."""
 _LLAF_CURVES = ("nox", "hc", "co", "pm10", "co2", "so2")
 """Low-load curves computed once per row (``_llaf_<name>``); N2O reuses NOx and CH4 reuses HC."""
 _LLAF_COLUMN = {
@@ -108,41 +101,104 @@ _LLAF_COLUMN = {
 }
 
 
-def _main_stage(factors: FactorSet, options: EmissionOptions) -> list[pl.Expr]:
+def _base_factors(group: EngineGroup, bsfc: pl.Expr, col: Callable[[str], pl.Expr]) -> dict[str, pl.Expr]:
+    """g/kWh of each directly-factored pollutant of one group, from the ``fuel.GROUP_COLUMNS`` columns."""
+    g = group.value
+    return {
+        "co2": bsfc * col(f"cf_{g}"),
+        "so2": bsfc * col(f"kso2_{g}"),
+        "pm10": col(f"pmnom_{g}") + bsfc * col(f"kpm_{g}"),
+        "nox": col(f"ef_nox_{g}"),
+        "hc": col(f"ef_hc_{g}"),
+        "co": col(f"ef_co_{g}"),
+        "ch4": col(f"ef_ch4_{g}"),
+        "n2o": col(f"ef_n2o_{g}"),
+    }
+
+
+def _combined_columns() -> list[pl.Expr]:
+    """``_ef_<pollutant>_<group>`` (g/kWh at the table BSFC) over parameter rows."""
+    return [
+        expr.alias(f"_ef_{name}_{g.value}")
+        for g in _GROUPS
+        for name, expr in _base_factors(g, pl.col(f"bsfc_{g.value}"), pl.col).items()
+    ]
+
+
+class _Params:
+    """Where the per-vessel parameters of each activity row come from.
+
+    Either the rows carry the parameter columns themselves (``table`` None: the ``estimate`` legs, joined
+    onto their vessel's rows), or they carry ``_row``, an index into ``table`` — one row per vessel and
+    region — and each parameter is gathered by that index. Gathering only the columns a formula needs,
+    from a table a few hundred rows long, is what keeps the kernel fast: a join would copy every
+    parameter column onto every interval.
+    """
+
+    def __init__(self, table: pl.DataFrame | None) -> None:
+        self._table = table
+        self._kw: dict[str, pl.Series] = {}
+        if table is not None:
+            for prefix in ("aux", "boiler"):
+                # row-major (parameter row, mode): entry row × 4 + mode code
+                stacked = np.column_stack([table.get_column(f"{prefix}_kw_{m.value}") for m in _MODES])
+                self._kw[prefix] = pl.Series(stacked.reshape(-1), dtype=pl.Float64)
+
+    def col(self, name: str) -> pl.Expr:
+        if self._table is None:
+            return pl.col(name)
+        return pl.lit(self._table.get_column(name)).gather(pl.col(_ROW))
+
+    def mode_kw(self, prefix: str) -> pl.Expr:
+        """kW of an auxiliary group in the row's ``mode``."""
+        mode = pl.col("mode")
+        if self._table is None:
+            expr = pl.col(f"{prefix}_kw_{Mode.HOTELLING.value}")
+            for m in (Mode.ANCHORAGE, Mode.MANEUVERING, Mode.TRANSIT):
+                expr = pl.when(mode == m.value).then(pl.col(f"{prefix}_kw_{m.value}")).otherwise(expr)
+            return expr
+        index = pl.col(_ROW) * len(_MODES) + mode.cast(MODE_DTYPE).to_physical()
+        return pl.lit(self._kw[prefix]).gather(index)
+
+    def factor(self, name: str, group: EngineGroup) -> pl.Expr:
+        """g/kWh of pollutant ``name`` for ``group`` at the table BSFC."""
+        if self._table is None:
+            return _base_factors(group, pl.col(f"bsfc_{group.value}"), pl.col)[name]
+        return self.col(f"_ef_{name}_{group.value}")
+
+
+def _main_stage(factors: FactorSet, options: EmissionOptions, params: _Params) -> list[pl.Expr]:
     """Load-dependent main-engine columns: effective BSFC and the low-load factors."""
     load = pl.col("load_main")
-    bsfc = pl.col("bsfc_main")
+    exprs = []
     if options.load_based_bsfc:
         curve = (
             factors.constant("bsfc_curve_a") * load**2
             + factors.constant("bsfc_curve_b") * load
             + factors.constant("bsfc_curve_c")
         )
-        bsfc = bsfc * pl.when(load > 0).then(curve).otherwise(1.0)
-    exprs = [bsfc.alias("_bsfc_eff_main")]
+        bsfc = params.col("bsfc_main") * pl.when(load > 0).then(curve).otherwise(1.0)
+        exprs.append(bsfc.alias("_bsfc_eff_main"))
     exprs.extend(
-        llaf_expr(name, load, pl.col("llaf_main"), pl.col("sulfur_main"), factors).alias(f"_llaf_{name}")
+        llaf_expr(name, load, pl.col("_llaf_on"), pl.col("_sulfur_main"), factors, shared=True).alias(
+            f"_llaf_{name}"
+        )
         for name in _LLAF_CURVES
     )
     return exprs
 
 
-def _group_grams(group: EngineGroup) -> list[pl.Expr]:
+def _group_grams(group: EngineGroup, options: EmissionOptions, params: _Params) -> list[pl.Expr]:
     """Fuel (t) and grams of the directly-factored pollutants of one group."""
     g = group.value
     energy = pl.col(f"energy_{g}_kwh")
     main = group is EngineGroup.MAIN
-    bsfc = pl.col("_bsfc_eff_main") if main else pl.col(f"bsfc_{g}")
-    base = {
-        "co2": bsfc * pl.col(f"cf_{g}"),
-        "so2": bsfc * pl.col(f"kso2_{g}"),
-        "pm10": pl.col(f"pmnom_{g}") + bsfc * pl.col(f"kpm_{g}"),
-        "nox": pl.col(f"ef_nox_{g}"),
-        "hc": pl.col(f"ef_hc_{g}"),
-        "co": pl.col(f"ef_co_{g}"),
-        "ch4": pl.col(f"ef_ch4_{g}"),
-        "n2o": pl.col(f"ef_n2o_{g}"),
-    }
+    if main and options.load_based_bsfc:
+        bsfc = pl.col("_bsfc_eff_main")
+        base = _base_factors(group, bsfc, params.col)
+    else:
+        bsfc = params.col(f"bsfc_{g}")
+        base = {name: params.factor(name, group) for name in _BASE_POLLUTANTS}
     fuel = energy * bsfc / _GRAMS_PER_TONNE
     if main:
         # CO2 low-load factor = extra fuel per kWh; fuel and CO2 stay consistent (CO2 = fuel × Cf).
@@ -154,7 +210,7 @@ def _group_grams(group: EngineGroup) -> list[pl.Expr]:
     return exprs
 
 
-def _derived(group: EngineGroup, factors: FactorSet) -> list[pl.Expr]:
+def _derived(group: EngineGroup, factors: FactorSet, params: _Params) -> list[pl.Expr]:
     """CO2e, PM2.5 and DPM from the grams of one group."""
     g = group.value
     gwp_ch4, gwp_n2o = factors.gwp["CH4"].value, factors.gwp["N2O"].value
@@ -164,39 +220,56 @@ def _derived(group: EngineGroup, factors: FactorSet) -> list[pl.Expr]:
             f"co2e_{g}_g"
         ),
         (pm10 * factors.constant("pm25_pm10_ratio")).alias(f"pm2_5_{g}_g"),
-        (pm10 * pl.col(f"dpm_{g}")).alias(f"dpm_{g}_g"),
+        (pm10 * params.col(f"dpm_{g}")).alias(f"dpm_{g}_g"),
     ]
 
 
-def activity_emissions(frame: pl.LazyFrame, factors: FactorSet, options: EmissionOptions) -> pl.LazyFrame:
+def activity_emissions(
+    frame: pl.LazyFrame,
+    factors: FactorSet,
+    options: EmissionOptions,
+    *,
+    params: pl.DataFrame | None = None,
+) -> pl.LazyFrame:
     """Power, energy, fuel and grams for rows of activity — the computation shared by kernel and estimate.
 
-    Needs columns ``speed_kn`` (kn), ``hours`` (h), ``mode`` (``Mode`` value) and the parameter columns of
-    :func:`quayside.emissions.vessel_params.vessel_frame`. Adds ``load_main``, ``main_kw``, ``aux_kw``,
-    ``boiler_kw``, ``energy_<g>_kwh``, ``fuel_<g>_t`` and ``<pollutant>_<g>_g``. When the frame already
-    has ``_prop_load`` (the kernel computes it to decide the mode) it is reused.
+    Needs columns ``speed_kn`` (kn), ``hours`` (h), ``mode`` (``Mode`` value) and either the parameter
+    columns of :func:`quayside.emissions.vessel_params.vessel_frame` or, when ``params`` (that frame) is
+    given, ``_row``: the index of the row's parameter row in ``params``. Adds ``load_main``, ``main_kw``,
+    ``aux_kw``, ``boiler_kw``, ``energy_<g>_kwh``, ``fuel_<g>_t`` and ``<pollutant>_<g>_g``. When the
+    frame already has ``_prop_load`` (the kernel computes it to decide the mode) it is reused.
     """
+    source = _Params(None if params is None else params.with_columns(_combined_columns()))
     stopped = pl.col("mode").is_in([Mode.HOTELLING.value, Mode.ANCHORAGE.value])
     if "_prop_load" in frame.collect_schema().names():
         prop = pl.col("_prop_load")
     else:
         prop = propulsion_load_expr(
-            pl.col("speed_kn").fill_null(0.0), pl.col("service_speed_kn"), factors, options.sea_margin_pct
+            pl.col("speed_kn").fill_null(0.0), source.col("service_speed_kn"), factors, options.sea_margin_pct
         )
     hours = pl.col("hours")
-    frame = frame.with_columns(
-        pl.when(stopped).then(0.0).otherwise(prop).alias("load_main"),
-        (_mode_kw("aux") * hours).alias("energy_aux_kwh"),
-        (_mode_kw("boiler") * hours).alias("energy_boiler_kwh"),
-        _mode_kw("aux").alias("aux_kw"),
-        _mode_kw("boiler").alias("boiler_kw"),
-    ).with_columns(
-        (pl.col("load_main") * pl.col("mcr_kw")).alias("main_kw"),
-        (pl.col("load_main") * pl.col("mcr_kw") * hours).alias("energy_main_kwh"),
-        *_main_stage(factors, options),
+    frame = (
+        frame.with_columns(
+            pl.when(stopped).then(0.0).otherwise(prop).alias("load_main"),
+            source.mode_kw("aux").alias("aux_kw"),
+            source.mode_kw("boiler").alias("boiler_kw"),
+            source.col("mcr_kw").alias("_mcr_kw"),
+            source.col("llaf_main").alias("_llaf_on"),
+            source.col("sulfur_main").alias("_sulfur_main"),
+        )
+        .with_columns(
+            (pl.col("load_main") * pl.col("_mcr_kw")).alias("main_kw"),
+            (pl.col("aux_kw") * hours).alias("energy_aux_kwh"),
+            (pl.col("boiler_kw") * hours).alias("energy_boiler_kwh"),
+            *load_powers(pl.col("load_main"), factors),
+        )
+        .with_columns(
+            (pl.col("main_kw") * hours).alias("energy_main_kwh"),
+            *_main_stage(factors, options, source),
+        )
     )
-    frame = frame.with_columns(expr for g in _GROUPS for expr in _group_grams(g))
-    return frame.with_columns(expr for g in _GROUPS for expr in _derived(g, factors))
+    frame = frame.with_columns(expr for g in _GROUPS for expr in _group_grams(g, options, source))
+    return frame.with_columns(expr for g in _GROUPS for expr in _derived(g, factors, source))
 
 
 def _haversine_nm(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr, radius_nm: float) -> pl.Expr:
@@ -224,7 +297,7 @@ def compute_intervals(
     missing = [c for c in TRACK_COLUMNS if c not in track.columns]
     if missing:
         raise InputError("missing track columns", source="track", field=missing[0], value=missing)
-    params = vessel_frame(vessels, factors, options).lazy()
+    params = vessel_frame(vessels, factors, options)
     nxt = {c: pl.col(c).shift(-1) for c in ("mmsi", "segment", "ts", "lat", "lon", "sog_kn")}
     hours = (pl.col("ts_end") - pl.col("ts_start")).dt.total_microseconds() / 3.6e9
     intervals = (
@@ -247,18 +320,36 @@ def compute_intervals(
             ((nxt["mmsi"] == pl.col("mmsi")) & (nxt["segment"] == pl.col("segment"))).alias("_same"),
         )
         .filter(pl.col("_same") & pl.col("ts_start").is_not_null() & pl.col("ts_end").is_not_null())
-        .with_columns(hours=hours)
+        .with_columns(
+            hours=hours,
+            _row=_param_row(pl.col("mmsi"), pl.col("in_eca"), params),
+        )
         .with_columns(
             speed_kn=pl.coalesce(
                 pl.col("sog_mean_kn"),
                 pl.when(pl.col("hours") > 0).then(pl.col("dist_nm") / pl.col("hours")).otherwise(0.0),
-            )
+            ),
+            _service_speed_kn=pl.lit(params.get_column("service_speed_kn")).gather(pl.col(_ROW)),
         )
-        .join(params, on=["mmsi", "in_eca"], how="left", maintain_order="left")
     )
     prop = propulsion_load_expr(
-        pl.col("speed_kn"), pl.col("service_speed_kn"), factors, options.sea_margin_pct
+        pl.col("speed_kn"), pl.col("_service_speed_kn"), factors, options.sea_margin_pct
     )
-    intervals = intervals.with_columns(mode=mode_expr(pl.col("zone_kind"), pl.col("speed_kn"), prop, factors))
-    out = activity_emissions(intervals, factors, options).select(OUTPUT_COLUMNS)
-    return out.collect().with_columns(pl.col("mode").cast(MODE_DTYPE))
+    intervals = intervals.with_columns(_prop_load=prop).with_columns(
+        mode=mode_expr(pl.col("zone_kind"), pl.col("speed_kn"), pl.col("_prop_load"), factors)
+    )
+    out = activity_emissions(intervals, factors, options, params=params).select(OUTPUT_COLUMNS)
+    return out.collect()
+
+
+def _param_row(mmsi: pl.Expr, in_eca: pl.Expr, params: pl.DataFrame) -> pl.Expr:
+    """Index of each interval's row in ``params`` (rows ordered by vessel, then region); null if unknown.
+
+    ``vessel_frame`` writes two rows per vessel, outside then inside the ECA, so the row is
+    2 × (vessel's position) + in_eca. A vessel listed twice takes its first rows.
+    """
+    keys = params.get_column("mmsi").gather_every(2)
+    first = keys.is_first_distinct()
+    positions = pl.Series(np.arange(keys.len(), dtype=np.uint32)).filter(first)
+    vessel = mmsi.replace_strict(keys.filter(first), positions, default=None, return_dtype=pl.UInt32)
+    return vessel * 2 + in_eca.cast(pl.UInt32)

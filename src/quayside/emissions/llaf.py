@@ -16,20 +16,46 @@ LLAF_KEYS = {"nox": "nox", "n2o": "nox", "hc": "hc", "ch4": "hc", "co": "co", "p
 """Pollutant column stem → the row of ``epa_llafcoeff.csv`` whose curve it follows."""
 
 
-def _curve(load: pl.Expr, c: LlafCoefficients, threshold: float) -> pl.Expr:
-    x = c.x if c.x is not None else 1.0
+def _exponent(c: LlafCoefficients) -> float:
+    return c.x if c.x is not None else 1.0
+
+
+def load_power_name(exponent: float) -> str:
+    """Column name under which :func:`load_powers` stores ``load^(−exponent)``."""
+    return f"_load_pow_{exponent:g}".replace(".", "_")
+
+
+def load_powers(load: pl.Expr, factors: FactorSet) -> list[pl.Expr]:
+    """``load^(−x)`` once per distinct exponent of the curves (``pow`` dominates the curves' cost).
+
+    Add these columns in one stage and pass ``shared=True`` to :func:`llaf_expr` in the next.
+    """
+    exponents = sorted({_exponent(factors.llaf[key]) for key in set(LLAF_KEYS.values())})
+    return [load.pow(-x).alias(load_power_name(x)) for x in exponents]
+
+
+def _curve(load: pl.Expr, c: LlafCoefficients, threshold: float, shared: bool) -> pl.Expr:
+    x = _exponent(c)
     denominator = c.a * threshold ** (-x) + c.b
-    scaled: pl.Expr = load.pow(-x) * c.a + c.b
+    power = pl.col(load_power_name(x)) if shared else load.pow(-x)
+    scaled: pl.Expr = power * c.a + c.b
     return scaled.truediv(denominator)
 
 
 def llaf_expr(
-    pollutant: str, load: pl.Expr, applies: pl.Expr, sulfur_pct: pl.Expr, factors: FactorSet
+    pollutant: str,
+    load: pl.Expr,
+    applies: pl.Expr,
+    sulfur_pct: pl.Expr,
+    factors: FactorSet,
+    *,
+    shared: bool = False,
 ) -> pl.Expr:
     """Low-load factor of one of ``nox``, ``hc``, ``co``, ``pm10``, ``co2``, ``so2``, ``ch4``, ``n2o``.
 
     Columns: ``load`` (fraction of MCR), ``applies`` (bool: main engine, not electric drive),
     ``sulfur_pct`` (% by mass, SO2 only) → dimensionless factor, 1 at and above 20 % load and at load 0.
+    With ``shared``, the frame already holds the :func:`load_powers` columns of ``load``.
     """
     threshold = factors.constant("llaf_max_load")
     low = applies & (load > 0) & (load < threshold)
@@ -38,7 +64,7 @@ def llaf_expr(
         k1, k2 = factors.constant("so2_llaf_k1"), factors.constant("so2_llaf_k2")
         value = (c.a * (k1 / load + k2) * sulfur_pct + c.b) / (c.a * (k1 / threshold + k2) * sulfur_pct + c.b)
     else:
-        value = _curve(load, factors.llaf[LLAF_KEYS[pollutant]], threshold)
+        value = _curve(load, factors.llaf[LLAF_KEYS[pollutant]], threshold, shared)
     return pl.when(low).then(value).otherwise(1.0)
 
 

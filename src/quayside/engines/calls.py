@@ -31,14 +31,11 @@ def emission_columns() -> list[str]:
 
 def assign_visits(intervals: pl.DataFrame) -> pl.DataFrame:
     """Add ``visit`` (int64, per input frame; null outside the boundary) to time-ordered intervals."""
-    starts = (
-        pl.col("in_boundary")
-        & (
-            ~pl.col("in_boundary").shift(1, fill_value=False)
-            | (pl.col("mmsi") != pl.col("mmsi").shift(1))
-            | (pl.col("segment") != pl.col("segment").shift(1))
-        ).fill_null(True)
-    )
+    starts = pl.col("in_boundary") & (
+        ~pl.col("in_boundary").shift(1, fill_value=False)
+        | (pl.col("mmsi") != pl.col("mmsi").shift(1))
+        | (pl.col("segment") != pl.col("segment").shift(1))
+    ).fill_null(True)
     return intervals.with_columns(
         pl.when(pl.col("in_boundary")).then(starts.cast(pl.Int64).cum_sum()).otherwise(None).alias("visit")
     )
@@ -98,4 +95,3 @@ def _berth_shifts() -> pl.Expr:
     berth_ids = pl.col("zone_id").filter(pl.col("mode") == Mode.HOTELLING.value)
     # The first berth compares with null and is not counted: only changes of berth are.
     return (berth_ids != berth_ids.shift(1)).sum().cast(pl.Int64)
-

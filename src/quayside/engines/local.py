@@ -154,7 +154,8 @@ def run_inventory(
             ).to_arrow_table()
             if bucket.num_rows == 0:
                 continue
-            intervals, cleaned = compute_bucket(bucket, profile, resolver, factors, options, report)
+            intervals, cleaned, delta = compute_bucket(bucket, profile, resolver, factors, options)
+            report = report.merge(delta)
             calls = summarise_calls(intervals)
             calls = resolver.call_particulars(calls.get_column("mmsi").unique().to_list()).join(
                 calls, on="mmsi", how="right"
@@ -168,6 +169,7 @@ def run_inventory(
 
     if options.rejects_path is not None:
         write_rejects(report.rejects, options.rejects_path)
+    report.outside_boundary = acc.outside_boundary
     calls = acc.calls()
     vessels = _vessel_totals(calls, resolver)
     result = InventoryResult(
@@ -193,20 +195,21 @@ def compute_bucket(
     resolver: VesselResolver,
     factors: FactorSet,
     options: InventoryOptions,
-    report: IngestReport,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, IngestReport]:
     """Clean, locate, resolve and compute one bucket of whole vessel tracks.
 
-    Returns the emission intervals and the cleaned positions (with zone columns). ``report`` receives the
-    records cleaning dropped. This is the function a distributed runner calls per vessel group.
+    Returns the emission intervals, the cleaned positions (with zone columns) and the counts of what
+    cleaning dropped, as a delta to merge into the ingestion report. This is the function a distributed
+    runner calls per vessel group.
     """
-    cleaned, delta = clean_positions(positions, max_speed_kn=options.max_speed_kn, gap_hours=options.gap_hours)
-    report.merge(delta)
+    cleaned, delta = clean_positions(
+        positions, max_speed_kn=options.max_speed_kn, gap_hours=options.gap_hours
+    )
     track = locate(pl.DataFrame(cleaned), profile)
     vessels = resolver.kernel_frame(track.get_column("mmsi").unique().to_list())
     kernel_options = EmissionOptions(sea_margin_pct=options.sea_margin_pct)
     intervals = compute_intervals(track, vessels, factors, kernel_options)
-    return intervals, track
+    return intervals, track, delta
 
 
 def locate(track: pl.DataFrame, profile: PortProfile) -> pl.DataFrame:
@@ -292,7 +295,8 @@ def _totals(calls: pl.DataFrame) -> dict[str, float]:
 
 def _by_engine(calls: pl.DataFrame) -> dict[str, dict[str, float]]:
     return {
-        g: {_pollutant_key(p): float(calls.get_column(f"{p}_{g}_g").sum()) for p in POLLUTANTS} for g in GROUPS
+        g: {_pollutant_key(p): float(calls.get_column(f"{p}_{g}_g").sum()) for p in POLLUTANTS}
+        for g in GROUPS
     }
 
 
@@ -345,7 +349,10 @@ def _write_outputs(
     result.vessels.write_csv(paths["vessels_csv"])
     period = None
     if calls.height:
-        period = {"start": _iso(calls.get_column("arrival").min()), "end": _iso(calls.get_column("departure").max())}
+        period = {
+            "start": _iso(calls.get_column("arrival").min()),
+            "end": _iso(calls.get_column("departure").max()),
+        }
     document: dict[str, Any] = {
         "port": profile.key,
         "port_name": profile.name,
@@ -392,4 +399,3 @@ __all__ = [
     "locate",
     "run_inventory",
 ]
-

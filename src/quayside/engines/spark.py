@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyarrow as pa
 
-from quayside.ais.report import IngestReport
 from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import load_factor_set
 from quayside.engines.calls import summarise_calls
@@ -77,7 +76,7 @@ def spark_calls(
 
     def per_vessel(track: pa.Table) -> pa.Table:
         table = track.select(POSITION_SCHEMA.names).cast(POSITION_SCHEMA).sort_by([("ts", "ascending")])
-        intervals, _ = compute_bucket(table, profile, resolver, factors, options, IngestReport())
+        intervals, _, _ = compute_bucket(table, profile, resolver, factors, options)
         calls = summarise_calls(intervals)
         if calls.is_empty():
             return schema.empty_table()
@@ -98,7 +97,7 @@ def _call_schema(
     profile: PortProfile, resolver: VesselResolver, factors: Any, options: InventoryOptions
 ) -> pa.Schema:
     """The Arrow schema of the call table, from running the pipeline on an empty track."""
-    intervals, _ = compute_bucket(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options, IngestReport())
+    intervals, _, _ = compute_bucket(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options)
     calls = resolver.call_particulars([]).join(summarise_calls(intervals), on="mmsi", how="right")
     schema = calls.to_arrow().schema
     # Spark has no timestamp-with-zone type per column: the session zone (UTC) stands for it.

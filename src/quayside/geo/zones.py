@@ -19,6 +19,8 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from quayside.errors import InputError
+
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 ObjectArray = npt.NDArray[np.object_]
@@ -208,7 +210,11 @@ class ZoneIndex:
         x = np.ascontiguousarray(lon, dtype=np.float64).ravel()
         y = np.ascontiguousarray(lat, dtype=np.float64).ravel()
         if x.shape != y.shape:
-            raise ValueError(f"lon and lat differ in length ({x.size} vs {y.size})")
+            raise InputError(
+                f"lon and lat differ in length ({x.size} vs {y.size})",
+                field="lon/lat",
+                value=(x.size, y.size),
+            )
         n = x.size
         in_boundary = self._boundary.contains(x, y)
         in_eca = self._eca.contains(x, y) if self._eca is not None else np.zeros(n, dtype=np.bool_)

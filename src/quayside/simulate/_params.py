@@ -162,7 +162,20 @@ def _read_particulars() -> dict[ShipType, Particulars]:
 
 
 def load_params() -> SimParams:
-    """Read and validate ``params.toml`` and ``particulars.csv``."""
+    """Read and validate ``params.toml`` and ``particulars.csv``.
+
+    Raises
+    ------
+    ConfigError
+        A parameter is missing or has the wrong type or value (the message names the file and key).
+    """
+    try:
+        return _load_params()
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ConfigError(f"bad simulation parameters: {exc!r}", source=str(PARAMS_FILE)) from exc
+
+
+def _load_params() -> SimParams:
     doc = tomllib.loads(PARAMS_FILE.read_text(encoding="utf-8"))
     particulars = _read_particulars()
     types: dict[ShipType, TypeParams] = {}

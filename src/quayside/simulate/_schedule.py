@@ -27,7 +27,6 @@ from quayside.simulate._motion import (
     plan,
 )
 from quayside.simulate._params import PortParams, SimParams
-from quayside.vessels.types import ShipType
 
 Point = tuple[float, float]
 
@@ -396,8 +395,3 @@ class Scheduler:
 def tug_base_point(base: Point, index: int) -> Point:
     """Each tug has its own place at the base, ~30 m apart."""
     return base[0] + index * 30.0 / 1852.0 / NM_PER_DEG / float(np.cos(np.radians(base[1]))), base[1]
-
-
-def is_tug(vessel: SimVessel) -> bool:
-    """Whether the vessel is a harbour tug."""
-    return vessel.ship_type is ShipType.TUG

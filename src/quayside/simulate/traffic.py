@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from quayside.errors import ConfigError
@@ -245,7 +246,7 @@ def simulate_traffic(
         registry_path=registry_path,
         calls_path=calls_path,
         rows=table.num_rows,
-        vessels=len(set(table.column("MMSI").to_pylist())),
+        vessels=pc.count_distinct(table.column("MMSI")).as_py(),
         calls=truth,
     )
 

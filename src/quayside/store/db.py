@@ -118,8 +118,8 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Create or upgrade the schema of the database at ``url`` to ``revision`` (default: the newest)."""
+def upgrade(url: str | None = None, revision: str = "heads") -> None:
+    """Create or upgrade the schema of the database at ``url`` to ``revision`` (default: every head)."""
     from alembic import command
 
     engine = make_engine(url)

@@ -13,8 +13,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
-from jsonschema import Draft7Validator  # type: ignore[import-untyped]
+import yaml
+from jsonschema import Draft7Validator
 
 from quayside.visibility.codes import DocumentReferenceType
 from quayside.visibility.model import EventType

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+from jsonschema.exceptions import best_match
 
 from quayside.errors import InputError
 from quayside.visibility import iso6346
