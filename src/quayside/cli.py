@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from quayside.errors import QuaysideError
+
+if TYPE_CHECKING:
+    from quayside.api.routes_ingest import FeedOutcome
 
 app = typer.Typer(
     name="quayside",
@@ -41,12 +47,28 @@ def simulate(
     days: Annotated[int, typer.Option(min=1, help="Days of traffic to simulate.")] = 30,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 1,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out"),
+    visibility: Annotated[
+        bool, typer.Option(help="Also write the container flows and parties of the calls to OUT/visibility/.")
+    ] = True,
 ) -> None:
     """Write a reproducible month (or N days) of port traffic: OUT/ais.parquet and OUT/registry.csv."""
     from quayside.simulate.traffic import simulate_traffic
 
     result = simulate_traffic(port=port, days=days, seed=seed, out_dir=out)
     console.print(result.summary())
+    if visibility:
+        from datetime import timedelta
+
+        from quayside.simulate.containers import simulate_container_flows
+
+        flows = simulate_container_flows(
+            result.calls,
+            port=port,
+            seed=seed,
+            out_dir=out,
+            window_end=result.start + timedelta(days=result.days),
+        )
+        console.print(flows.summary())
 
 
 @app.command()
@@ -80,8 +102,31 @@ def inventory(
         rejects_path=rejects,
         buckets=buckets or None,
     )
-    result = run_inventory(inputs, registry=registry, port=port, out_dir=out, options=options)
+    with _progress_bars() as progress:
+        result = run_inventory(
+            inputs, registry=registry, port=port, out_dir=out, options=options, progress=progress
+        )
     print_inventory_summary(result, console)
+
+
+@contextmanager
+def _progress_bars() -> Iterator[Callable[[str, float, float], None]]:
+    """Rich progress bars, one per stage, fed by ``progress(stage, done, total)`` callbacks."""
+    columns = (
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: float, total: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total or None)
+            bars.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
 
 
 @emissions_app.command("estimate")
@@ -200,6 +245,113 @@ def load_events(
         sys.stdout.write(f"rejected {where}: {reject['reason']}\n")
     counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
     sys.stdout.write("stored {}, duplicates {}, rejected {}\n".format(*counts))
+
+
+def _print_feed(outcome: FeedOutcome, file: Path) -> None:
+    """Print each reject on its own line, then the counts; exit 1 if the feed had records and none loaded."""
+    from quayside.api.routes_ingest import FeedKind
+
+    for reject in outcome.rejected:
+        value = "" if reject["value"] is None else f" (value {reject['value']!r})"
+        where = f"{file} record {reject['index']} {reject['field']}"
+        sys.stdout.write(f"rejected {where}: {reject['reason']}{value}\n")
+    counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
+    line = "stored {}, duplicates {}, rejected {}".format(*counts)
+    if outcome.kind is not FeedKind.VESSEL_SCHEDULE:
+        line += f"; truck visits stored {outcome.truck_visits.stored}, duplicates {outcome.truck_visits.duplicates}"
+    if outcome.kind is FeedKind.EDIFACT:
+        line += (
+            f"; move counts stored {outcome.move_counts.stored}, duplicates {outcome.move_counts.duplicates}"
+        )
+    sys.stdout.write(line + "\n")
+    if outcome.rejected and not outcome.accepted:
+        raise typer.Exit(1)
+
+
+AsOption = Annotated[
+    str | None, typer.Option("--as", help="Organisation posting the records (default: the port authority).")
+]
+
+
+@load_app.command("edifact")
+def load_edifact(
+    file: Annotated[Path, typer.Argument(help="UN/EDIFACT interchange: CODECO, COARRI, COPRAR, BAPLIE.")],
+    as_org: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load an EDIFACT interchange (bad messages reported, good ones kept); exit 1 if none loaded, 2 if unreadable."""
+    from quayside.api.cli_actions import load_feed_file
+    from quayside.api.routes_ingest import FeedKind
+
+    _print_feed(load_feed_file(db, FeedKind.EDIFACT, file, as_org), file)
+
+
+@load_app.command("gate-transactions")
+def load_gate_transactions(
+    file: Annotated[Path, typer.Argument(help="Gate transactions CSV (docs/data-hub.md).")],
+    as_org: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load truck visits and gate events from CSV; exit 1 if no row loaded, 2 if the file is unreadable."""
+    from quayside.api.cli_actions import load_feed_file
+    from quayside.api.routes_ingest import FeedKind
+
+    _print_feed(load_feed_file(db, FeedKind.GATE_TRANSACTIONS, file, as_org), file)
+
+
+@load_app.command("schedule")
+def load_schedule(
+    file: Annotated[Path, typer.Argument(help="Vessel schedule CSV (docs/data-hub.md).")],
+    as_org: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load vessel ARRI/DEPA timestamps from CSV; exit 1 if no row loaded, 2 if the file is unreadable."""
+    from quayside.api.cli_actions import load_feed_file
+    from quayside.api.routes_ingest import FeedKind
+
+    _print_feed(load_feed_file(db, FeedKind.VESSEL_SCHEDULE, file, as_org), file)
+
+
+@app.command("demo-load")
+def demo_load(
+    data: Annotated[Path, typer.Option(help="Directory written by `quayside simulate` (with visibility/).")],
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (default: a SQLite file in DATA/visibility/).")
+    ] = None,
+) -> None:
+    """Create the simulated parties, load their data and write each organisation's API key to keys.json."""
+    from quayside.api.demo import load_demo
+
+    summary = load_demo(data, db)
+    sys.stdout.write(summary.text() + "\n")
+
+
+@app.command("demo-serve")
+def demo_serve(
+    data: Annotated[Path, typer.Option(help="Directory written by `quayside simulate` (with visibility/).")],
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (default: a SQLite file in DATA/visibility/).")
+    ] = None,
+) -> None:
+    """demo-load, then serve the API and the inventory report (DATA/inventory) under /reports/."""
+    from quayside.api.demo import serve_demo
+
+    serve_demo(data, db, host=host, port=port, out=sys.stdout)
+
+
+@app.command()
+def deliver(
+    loop: Annotated[bool, typer.Option("--loop", help="Keep running passes until interrupted.")] = False,
+    interval: Annotated[float | None, typer.Option(help="Seconds between passes with --loop.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Send due event-subscription callbacks (one pass, or a loop), and print what the last pass did."""
+    from quayside.api.delivery import deliver as run_delivery
+
+    report = run_delivery(db, loop=loop, interval_s=interval)
+    sys.stdout.write(json.dumps(report.to_dict()) + "\n")
 
 
 def main() -> None:

@@ -14,7 +14,13 @@ from fastapi.responses import JSONResponse
 
 from quayside.api.errors import install_error_handlers
 from quayside.api.routes_admin import router as admin_router
+from quayside.api.routes_containers import router as containers_router
 from quayside.api.routes_events import router as events_router
+from quayside.api.routes_ingest import router as ingest_router
+from quayside.api.routes_kpis import router as kpis_router
+from quayside.api.routes_lookahead import router as lookahead_router
+from quayside.api.routes_subscriptions import router as subscriptions_router
+from quayside.api.routes_vessel_calls import router as vessel_calls_router
 from quayside.store import db
 
 
@@ -39,4 +45,10 @@ def create_app(db_url: str | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(events_router)
     app.include_router(admin_router)
+    app.include_router(containers_router)
+    app.include_router(vessel_calls_router)
+    app.include_router(kpis_router)
+    app.include_router(lookahead_router)
+    app.include_router(ingest_router)
+    app.include_router(subscriptions_router)
     return app

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from quayside.api.ingest import IngestOutcome, ingest_events
+from quayside.api.routes_ingest import FeedKind, FeedOutcome, decode_feed, ingest_feed
 from quayside.errors import InputError
 from quayside.store import db
 from quayside.store.models import Organisation
@@ -98,5 +99,45 @@ def load_event_file(url: str | None, path: Path, as_org: str | None) -> IngestOu
                 org = authorities[0]
             scopes = {*DEFAULT_SCOPES[org.role], Scope.EVENTS_WRITE}
             return ingest_events(session, principal_for(org, scopes), payload, source=str(path))
+    finally:
+        engine.dispose()
+
+
+# --- feeds: EDIFACT, gate transactions, vessel schedule (quayside load edifact | gate-transactions | schedule)
+
+
+def _poster(session: Session, as_org: str | None) -> Organisation:
+    """The organisation named by ``--as``, else the only port authority."""
+    if as_org is not None:
+        return get_organisation(session, as_org)
+    authorities = list(
+        session.scalars(select(Organisation).where(Organisation.role == OrgRole.PORT_AUTHORITY))
+    )
+    if len(authorities) != 1:
+        raise InputError("say which organisation posts the records", field="--as", hint="pass --as ORG")
+    return authorities[0]
+
+
+def load_feed_file(url: str | None, kind: FeedKind, path: Path, as_org: str | None) -> FeedOutcome:
+    """Load an EDIFACT interchange or a gate / schedule CSV as ``as_org`` (default: the only port authority).
+
+    Like ``load events``, the hub's operator posts with the write scope whatever the organisation's keys.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or is not a feed of that kind at all (nothing could be parsed).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
+    text = decode_feed(data, kind, source=str(path))
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            org = _poster(session, as_org)
+            scopes = {*DEFAULT_SCOPES[org.role], Scope.EVENTS_WRITE}
+            return ingest_feed(session, principal_for(org, scopes), kind, text, source=str(path))
     finally:
         engine.dispose()

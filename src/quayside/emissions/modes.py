@@ -32,15 +32,19 @@ ANCHORAGE_ZONE = "anchorage"
 def mode_expr(zone_kind: pl.Expr, speed_kn: pl.Expr, load: pl.Expr, factors: FactorSet) -> pl.Expr:
     """Mode from ``zone_kind`` (``"berth"``, ``"anchorage"``, null), ``speed_kn`` and propulsion ``load``."""
     speed = speed_kn.fill_null(0.0)
+
+    def lit(mode: Mode) -> pl.Expr:
+        # Enum literals: the branches never materialise strings
+        return pl.lit(mode.value, dtype=MODE_DTYPE)
+
     return (
         pl.when((zone_kind == BERTH) & (speed <= factors.constant("hotelling_max_speed_kn")))
-        .then(pl.lit(Mode.HOTELLING.value))
+        .then(lit(Mode.HOTELLING))
         .when((zone_kind == ANCHORAGE_ZONE) & (speed <= factors.constant("anchorage_max_speed_kn")))
-        .then(pl.lit(Mode.ANCHORAGE.value))
+        .then(lit(Mode.ANCHORAGE))
         .when(load > factors.constant("transit_min_load"))
-        .then(pl.lit(Mode.TRANSIT.value))
+        .then(lit(Mode.TRANSIT))
         .when(speed > factors.constant("maneuvering_min_speed_kn"))
-        .then(pl.lit(Mode.MANEUVERING.value))
-        .otherwise(pl.lit(Mode.ANCHORAGE.value))
-        .cast(MODE_DTYPE)
+        .then(lit(Mode.MANEUVERING))
+        .otherwise(lit(Mode.ANCHORAGE))
     )

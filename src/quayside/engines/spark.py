@@ -11,6 +11,8 @@ PySpark is an optional dependency (``pip install quayside[spark]``; it needs a J
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +39,10 @@ def local_session(cores: int = 2, app_name: str = "quayside") -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ConfigError("PySpark is not installed", hint="pip install 'quayside[spark]'") from exc
+    # Bind to loopback: the driver and its workers are on this machine, and nothing else should reach them.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Workers must run the interpreter that has Quayside installed, not whatever python3 is on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
@@ -100,10 +106,13 @@ def _call_schema(
     intervals, _, _ = compute_bucket(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options)
     calls = resolver.call_particulars([]).join(summarise_calls(intervals), on="mmsi", how="right")
     schema = calls.to_arrow().schema
-    # Spark has no timestamp-with-zone type per column: the session zone (UTC) stands for it.
-    return pa.schema(
-        [
-            pa.field(f.name, pa.timestamp("us", tz="UTC")) if pa.types.is_timestamp(f.type) else f
-            for f in schema
-        ]
-    )
+    return pa.schema([pa.field(f.name, _spark_type(f.type)) for f in schema])
+
+
+def _spark_type(t: pa.DataType) -> pa.DataType:
+    """The Arrow type Spark round-trips: plain strings, and UTC timestamps (Spark keeps no zone per column)."""
+    if pa.types.is_timestamp(t):
+        return pa.timestamp("us", tz="UTC")
+    if pa.types.is_large_string(t) or pa.types.is_string_view(t) or pa.types.is_dictionary(t):
+        return pa.string()
+    return t

@@ -10,23 +10,32 @@ from quayside.store.models.logistics import (
     TruckVisitRow,
 )
 from quayside.store.models.parties import ApiKey, Organisation
+from quayside.store.models.reads import AggregateShare, EmptyReturnRuleRow, KpiName
 from quayside.store.models.reference import Equipment, Facility, PortCall, PortCallTimestamp, Vessel
+from quayside.store.models.subscriptions import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 
 __all__ = [
+    "AggregateShare",
     "ApiKey",
     "Base",
     "Booking",
     "BookingEquipment",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryStatus",
+    "EmptyReturnRuleRow",
     "Equipment",
     "Event",
     "EventDocumentRef",
     "EventParty",
     "Facility",
     "GateTransactionRow",
+    "KpiName",
     "MoveCountRow",
     "Organisation",
     "PortCall",
     "PortCallTimestamp",
+    "Subscription",
     "TruckVisitRow",
     "UTCDateTime",
     "Vessel",

@@ -20,10 +20,14 @@ from quayside.store.access import Principal, event_visibility
 from quayside.store.models import Equipment, Event, EventDocumentRef
 from quayside.store.models.base import utcnow
 from quayside.store.repositories._dialect import insert_ignore
-from quayside.store.repositories.parties import add_parties, link_event
+from quayside.store.repositories.parties import LinkTarget, add_parties, chunks, insert_rows, link_events
 from quayside.store.types import DocumentRefType, PartyRelation
 from quayside.visibility import iso6346
 from quayside.visibility.model import EventType, NormalizedEvent
+
+_EVENTS = Event.__table__
+_REFS = EventDocumentRef.__table__
+_EQUIPMENT = Equipment.__table__
 
 
 @dataclass(frozen=True)
@@ -39,43 +43,91 @@ def insert_events(session: Session, events: Sequence[NormalizedEvent], owner: Pr
 
     A duplicate still records ``owner`` as a poster, so that every organisation that reported the event
     sees it. The caller commits.
+
+    The batch costs a fixed number of multi-row statements (look up the keys, insert the new events,
+    their references, containers and parties) rather than several per event. A key that a concurrent
+    writer stores between the look-up and the insert is skipped by the insert and reported as a duplicate.
     """
-    result = InsertResult()
-    for index, item in enumerate(events):
-        event_id = str(uuid.uuid4())
-        statement = (
-            insert_ignore(session, Event, ["idempotency_key"])
-            .values(**_row(item, event_id, owner.org_id))
-            .returning(Event.seq)
-        )
-        seq = session.execute(statement).scalar_one_or_none()
-        if seq is None:
-            existing = session.execute(
-                select(Event.seq, Event.event_id).where(Event.idempotency_key == item.idempotency_key)
-            ).one()
-            add_parties(session, [(existing.seq, owner.org_id, PartyRelation.POSTER)])
-            result.duplicates.append((index, existing.event_id))
-            continue
-        refs = _refs(item)
-        if refs:
-            session.execute(
-                insert_ignore(session, EventDocumentRef, ["event_seq", "ref_type", "ref_value"]),
-                [{"event_seq": seq, "ref_type": kind.value, "ref_value": value} for kind, value in refs],
-            )
-        if item.equipment_reference:
-            session.execute(
-                insert_ignore(session, Equipment, ["equipment_reference"]).values(
-                    equipment_reference=item.equipment_reference,
-                    iso_equipment_code=item.iso_equipment_code,
-                    iso6346_valid=iso6346.is_valid(item.equipment_reference),
-                )
-            )
-        add_parties(session, [(seq, owner.org_id, PartyRelation.POSTER)])
-        stored = session.get_one(Event, seq)
-        link_event(session, stored, refs)
-        result.stored.append((index, event_id))
+    # Pending ORM objects (a facility or booking just added) must be visible to the Core statements below.
     session.flush()
+    known = _existing(session, list(dict.fromkeys(item.idempotency_key for item in events)))
+    first_index: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    for index, item in enumerate(events):
+        key = item.idempotency_key
+        if key not in known and key not in first_index:
+            first_index[key] = index
+            rows.append(_row(item, str(uuid.uuid4()), owner.org_id))
+    inserted: dict[str, tuple[int, str]] = {}
+    if rows:
+        event_ids = {row["idempotency_key"]: row["event_id"] for row in rows}
+        statement = insert_ignore(session, _EVENTS, ["idempotency_key"]).returning(
+            _EVENTS.c.seq, _EVENTS.c.idempotency_key
+        )
+        for seq, key in session.execute(statement, rows):
+            inserted[key] = (seq, event_ids[key])
+        raced = [key for key in first_index if key not in inserted]
+        if raced:
+            known.update(_existing(session, raced))
+    result = InsertResult()
+    new: list[tuple[int, NormalizedEvent]] = []
+    parties: list[tuple[int, int, PartyRelation]] = []
+    for index, item in enumerate(events):
+        key = item.idempotency_key
+        if key in inserted and first_index[key] == index:
+            seq, event_id = inserted[key]
+            result.stored.append((index, event_id))
+            new.append((seq, item))
+        else:
+            seq, event_id = known[key] if key in known else inserted[key]
+            result.duplicates.append((index, event_id))
+        parties.append((seq, owner.org_id, PartyRelation.POSTER))
+    _store_details(session, new)
+    add_parties(session, parties)
+    link_events(
+        session,
+        [
+            LinkTarget(
+                seq, item.un_location_code, item.facility_code, item.equipment_reference, tuple(_refs(item))
+            )
+            for seq, item in new
+        ],
+    )
     return result
+
+
+def _existing(session: Session, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """``(seq, event_id)`` of the stored events among idempotency ``keys``."""
+    out: dict[str, tuple[int, str]] = {}
+    for part in chunks(keys):
+        statement = select(Event.idempotency_key, Event.seq, Event.event_id).where(
+            Event.idempotency_key.in_(part)
+        )
+        for key, seq, event_id in session.execute(statement):
+            out[key] = (seq, event_id)
+    return out
+
+
+def _store_details(session: Session, new: Sequence[tuple[int, NormalizedEvent]]) -> None:
+    """The searchable document references and the container rows of newly stored events."""
+    refs = [
+        {"event_seq": seq, "ref_type": kind.value, "ref_value": value}
+        for seq, item in new
+        for kind, value in _refs(item)
+    ]
+    insert_rows(session, _REFS, ["event_seq", "ref_type", "ref_value"], refs)
+    # The first event naming a container decides its ISO type code, as when events come one at a time.
+    containers: dict[str, dict[str, Any]] = {}
+    for _, item in new:
+        reference = item.equipment_reference
+        if reference and reference not in containers:
+            containers[reference] = {
+                "equipment_reference": reference,
+                "iso_equipment_code": item.iso_equipment_code,
+                "iso6346_valid": iso6346.is_valid(reference),
+            }
+    rows = [containers[reference] for reference in sorted(containers)]
+    insert_rows(session, _EQUIPMENT, ["equipment_reference"], rows)
 
 
 def _refs(item: NormalizedEvent) -> list[tuple[DocumentRefType, str]]:

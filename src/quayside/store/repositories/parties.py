@@ -11,10 +11,12 @@ booking or transport document reference on events wherever they can.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, FromClause, and_, or_, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from quayside.store.models import (
     Booking,
@@ -27,49 +29,152 @@ from quayside.store.models import (
 from quayside.store.repositories._dialect import insert_ignore
 from quayside.store.types import DocumentRefType, PartyRelation
 
+_T = TypeVar("_T")
+
+
+# Rows per IN list: far below SQLite's bound-parameter limit, and keeps PostgreSQL plans on the indexes.
+IN_CHUNK = 500
+
+_PARTIES = EventParty.__table__
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What decides the parties of one newly stored event: its place, container and document references."""
+
+    seq: int
+    un_location_code: str | None
+    facility_code: str | None
+    equipment_reference: str | None
+    refs: tuple[tuple[DocumentRefType, str], ...] = ()
+
+
+def chunks(values: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_T]]:
+    """``values`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def insert_rows(
+    session: Session, table: FromClause, conflict_columns: list[str], rows: list[dict[str, Any]]
+) -> None:
+    """Insert ``rows`` into ``table`` in multi-row statements, skipping those clashing on ``conflict_columns``.
+
+    The ``RETURNING`` clause is there for speed: with it SQLAlchemy sends the rows as a few multi-row
+    ``VALUES`` statements ("insertmanyvalues") on PostgreSQL as on SQLite, where a plain executemany
+    would be one statement per row with psycopg.
+    """
+    if not rows:
+        return
+    key = table.c[conflict_columns[0]]
+    statement = insert_ignore(session, table, conflict_columns).returning(key)
+    session.execute(statement, rows).all()
+
 
 def add_parties(session: Session, rows: Iterable[tuple[int, int, PartyRelation]]) -> None:
-    """Insert ``(event_seq, org_id, relation)`` rows, skipping those already there."""
-    values = [{"event_seq": seq, "org_id": org, "relation": rel.value} for seq, org, rel in set(rows)]
-    if values:
-        session.execute(insert_ignore(session, EventParty, ["event_seq", "org_id", "relation"]), values)
+    """Insert ``(event_seq, org_id, relation)`` rows, skipping those already there.
+
+    Rows go in key order, so that concurrent batches lock them in the same order (no deadlock on
+    PostgreSQL), as one multi-row statement rather than one per row.
+    """
+    values = [
+        {"event_seq": seq, "org_id": org, "relation": rel.value}
+        for seq, org, rel in sorted(set(rows), key=lambda row: (row[0], row[1], row[2].value))
+    ]
+    insert_rows(session, _PARTIES, ["event_seq", "org_id", "relation"], values)
 
 
 def link_event(session: Session, event: Event, refs: Iterable[tuple[DocumentRefType, str]]) -> None:
     """Add the parties of a newly stored ``event`` (besides its poster)."""
+    target = LinkTarget(
+        event.seq, event.un_location_code, event.facility_code, event.equipment_reference, tuple(refs)
+    )
+    link_events(session, [target])
+
+
+def link_events(session: Session, targets: Sequence[LinkTarget]) -> None:
+    """Add the parties of newly stored events (besides their posters), with a few queries per batch.
+
+    The terminal operating the event's facility; the carrier and cargo owner of every booking the event
+    names by booking or transport document reference, or through its container.
+    """
+    operators = _operators(session, {(t.un_location_code, t.facility_code) for t in targets})
+    by_booking = _booking_parties(
+        session,
+        Booking.carrier_booking_reference,
+        {v for t in targets for k, v in t.refs if k is DocumentRefType.BKG},
+    )
+    by_document = _booking_parties(
+        session,
+        Booking.transport_document_reference,
+        {v for t in targets for k, v in t.refs if k is DocumentRefType.TRD},
+    )
+    by_container = _container_parties(session, {t.equipment_reference for t in targets})
     rows: list[tuple[int, int, PartyRelation]] = []
-    if event.un_location_code and event.facility_code:
-        operator = session.scalar(
-            select(Facility.operator_org_id).where(
-                Facility.un_location_code == event.un_location_code,
-                Facility.facility_code == event.facility_code,
-            )
-        )
+    for target in targets:
+        operator = operators.get((target.un_location_code, target.facility_code))
         if operator is not None:
-            rows.append((event.seq, operator, PartyRelation.TERMINAL))
-    conditions: list[ColumnElement[bool]] = []
-    bkg = [value for kind, value in refs if kind is DocumentRefType.BKG]
-    trd = [value for kind, value in refs if kind is DocumentRefType.TRD]
-    if bkg:
-        conditions.append(Booking.carrier_booking_reference.in_(bkg))
-    if trd:
-        conditions.append(Booking.transport_document_reference.in_(trd))
-    if event.equipment_reference:
-        conditions.append(
-            Booking.id.in_(
-                select(BookingEquipment.booking_id).where(
-                    BookingEquipment.equipment_reference == event.equipment_reference
-                )
-            )
-        )
-    if conditions:
-        for carrier, owner in session.execute(
-            select(Booking.carrier_org_id, Booking.cargo_owner_org_id).where(or_(*conditions))
-        ):
-            rows.append((event.seq, carrier, PartyRelation.CARRIER))
+            rows.append((target.seq, operator, PartyRelation.TERMINAL))
+        bookings: set[tuple[int, int, int | None]] = set()
+        for kind, value in target.refs:
+            source = by_booking if kind is DocumentRefType.BKG else by_document
+            bookings.update(source.get(value, ()))
+        if target.equipment_reference:
+            bookings.update(by_container.get(target.equipment_reference, ()))
+        for _, carrier, owner in bookings:
+            rows.append((target.seq, carrier, PartyRelation.CARRIER))
             if owner is not None:
-                rows.append((event.seq, owner, PartyRelation.CARGO_OWNER))
+                rows.append((target.seq, owner, PartyRelation.CARGO_OWNER))
     add_parties(session, rows)
+
+
+def _operators(
+    session: Session, places: set[tuple[str | None, str | None]]
+) -> dict[tuple[str | None, str | None], int]:
+    wanted = sorted((loc, code) for loc, code in places if loc and code)
+    out: dict[tuple[str | None, str | None], int] = {}
+    for part in chunks(wanted):
+        statement = select(Facility.un_location_code, Facility.facility_code, Facility.operator_org_id).where(
+            tuple_(Facility.un_location_code, Facility.facility_code).in_(part)
+        )
+        for loc, code, operator in session.execute(statement):
+            out[(loc, code)] = operator
+    return out
+
+
+# A booking as (id, carrier_org_id, cargo_owner_org_id), grouped by the value that found it.
+_BookingsBy = dict[str | None, set[tuple[int, int, int | None]]]
+
+
+def _booking_parties(
+    session: Session, column: InstrumentedAttribute[str | None], values: set[str]
+) -> _BookingsBy:
+    out: _BookingsBy = {}
+    for part in chunks(sorted(values)):
+        statement = select(column, Booking.id, Booking.carrier_org_id, Booking.cargo_owner_org_id).where(
+            column.in_(part)
+        )
+        for value, booking_id, carrier, owner in session.execute(statement):
+            out.setdefault(value, set()).add((booking_id, carrier, owner))
+    return out
+
+
+def _container_parties(session: Session, references: set[str | None]) -> _BookingsBy:
+    out: _BookingsBy = {}
+    for part in chunks(sorted(ref for ref in references if ref)):
+        statement = (
+            select(
+                BookingEquipment.equipment_reference,
+                Booking.id,
+                Booking.carrier_org_id,
+                Booking.cargo_owner_org_id,
+            )
+            .join(Booking, Booking.id == BookingEquipment.booking_id)
+            .where(BookingEquipment.equipment_reference.in_(part))
+        )
+        for value, booking_id, carrier, owner in session.execute(statement):
+            out.setdefault(value, set()).add((booking_id, carrier, owner))
+    return out
 
 
 def link_booking(session: Session, booking: Booking, equipment: Iterable[str]) -> int:

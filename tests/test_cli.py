@@ -1,0 +1,138 @@
+"""The command-line contract: names, exit codes, one-line errors, and a hand-checked estimate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ISSUE_EXAMPLE = {
+    "vessel": {
+        "ship_type": "container",
+        "teu": 4000,
+        "mcr_kw": 37000,
+        "service_speed_kn": 23.5,
+        "engine": "SSD",
+        "fuel": "MGO",
+        "keel_laid_year": 1998,
+    },
+    "legs": [{"mode": "hotelling", "hours": 20}, {"mode": "transit", "hours": 2, "speed_kn": 18}],
+    "options": {"sea_margin_pct": 0},
+}
+
+
+def quayside(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quayside.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_estimate_reads_stdin_and_matches_the_hand_worked_nox() -> None:
+    done = quayside("emissions", "estimate", "-", stdin=json.dumps(ISSUE_EXAMPLE))
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert set(out["total_g"]) == {
+        "CO2",
+        "CH4",
+        "N2O",
+        "CO2e",
+        "NOx",
+        "SO2",
+        "PM10",
+        "PM2_5",
+        "DPM",
+        "CO",
+        "HC",
+    }
+    assert set(out["by_engine"]) == {"main", "aux", "boiler"}
+    assert len(out["legs"]) == 2
+    assert all("source" in f for f in out["factors"])
+    # Hand-worked from the EPA tables (EPA-420-B-22-011; ShipEF, ShipPowerModel IMOGHG3 loads):
+    #   hotelling 20 h: main off; aux 940 kW (container 3,000-5,000 TEU, berth) x 20 h x 13.8 g/kWh (MSD aux,
+    #   MGO, Tier 0: keel 1998) = 259,440 g; boiler 450 kW x 20 h x 2.0 g/kWh = 18,000 g.
+    #   transit 2 h at 18 kn: MS = 23.5 / 0.94 = 25 kn; LF = (18/25)^3 = 0.373248 (> 20%: no low-load factor);
+    #   main 37,000 x 0.373248 = 13,810.176 kW x 2 h x 17.0 g/kWh (SSD, MGO, Tier 0) = 469,545.984 g;
+    #   aux 1,390 kW x 2 h x 13.8 = 38,364 g; boiler 0 kW in transit.
+    assert out["by_engine"]["main"]["NOx"] == pytest.approx(469_545.984, rel=1e-9)
+    assert out["by_engine"]["aux"]["NOx"] == pytest.approx(259_440 + 38_364, rel=1e-9)
+    assert out["by_engine"]["boiler"]["NOx"] == pytest.approx(18_000, rel=1e-9)
+    assert out["total_g"]["NOx"] == pytest.approx(785_349.984, rel=1e-9)
+
+
+def test_estimate_names_an_unknown_field(tmp_path: Path) -> None:
+    bad = json.loads(json.dumps(ISSUE_EXAMPLE))
+    bad["legs"][1]["mode"] = "drifting"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    done = quayside("emissions", "estimate", str(path))
+    assert done.returncode == 2
+    assert "legs[1].mode" in done.stderr
+    assert done.stderr.strip().count("\n") == 0  # one line
+
+
+def test_estimate_reports_invalid_json_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"vessel": {\n  "ship_type": }\n')
+    done = quayside("emissions", "estimate", str(path))
+    assert done.returncode == 2
+    assert "broken.json" in done.stderr and "line 2" in done.stderr
+
+
+def test_inventory_unknown_port_is_a_one_line_error(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text(
+        "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading\n366000001,2024-01-01T00:00:00,33.7,-118.2,0,0,0\n"
+    )
+    done = quayside("inventory", str(src), "--port", "atlantis", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "atlantis" in done.stderr
+    assert done.stderr.strip().count("\n") == 0
+
+
+def test_inventory_empty_input_is_an_error(tmp_path: Path) -> None:
+    src = tmp_path / "empty.nmea"
+    src.write_text("")
+    done = quayside("inventory", str(src), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "empty.nmea" in done.stderr
+
+
+def test_simulate_then_inventory_writes_the_contract_files(tmp_path: Path) -> None:
+    sim = quayside(
+        "simulate",
+        "--port",
+        "san-pedro-bay",
+        "--days",
+        "1",
+        "--seed",
+        "3",
+        "--out",
+        str(tmp_path),
+        "--no-visibility",
+    )
+    assert sim.returncode == 0, sim.stderr
+    assert (tmp_path / "ais.parquet").is_file() and (tmp_path / "registry.csv").is_file()
+    out = tmp_path / "inv"
+    done = quayside(
+        "inventory",
+        str(tmp_path / "ais.parquet"),
+        "--registry",
+        str(tmp_path / "registry.csv"),
+        "--port",
+        "san-pedro-bay",
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("calls.csv", "calls.parquet", "inventory.json", "report.html"):
+        assert (out / name).is_file(), name
+    doc = json.loads((out / "inventory.json").read_text())
+    assert doc["read"] == doc["accepted"] + doc["rejected"] + doc["duplicates"]
+    assert doc["totals_g"]["CO2"] > 0
