@@ -58,17 +58,9 @@ def chunks(values: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_T]]
 def insert_rows(
     session: Session, table: FromClause, conflict_columns: list[str], rows: list[dict[str, Any]]
 ) -> None:
-    """Insert ``rows`` into ``table`` in multi-row statements, skipping those clashing on ``conflict_columns``.
-
-    The ``RETURNING`` clause is there for speed: with it SQLAlchemy sends the rows as a few multi-row
-    ``VALUES`` statements ("insertmanyvalues") on PostgreSQL as on SQLite, where a plain executemany
-    would be one statement per row with psycopg.
-    """
-    if not rows:
-        return
-    key = table.c[conflict_columns[0]]
-    statement = insert_ignore(session, table, conflict_columns).returning(key)
-    session.execute(statement, rows).all()
+    """Insert ``rows`` into ``table`` in one executemany, skipping those clashing on ``conflict_columns``."""
+    if rows:
+        session.execute(insert_ignore(session, table, conflict_columns), rows)
 
 
 def add_parties(session: Session, rows: Iterable[tuple[int, int, PartyRelation]]) -> None:
