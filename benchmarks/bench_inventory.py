@@ -97,8 +97,13 @@ def scaled(ais: Path, scale: int) -> Path:
 # measured parts (each in its own process)
 
 
-def _prepared(ais: Path, registry: Path, max_reports: int | None = None) -> tuple[list[Any], int]:
-    """Buckets as the engine builds them: (track, vessels) pairs of whole cleaned, located tracks."""
+def _prepared(
+    ais: Path, registry: Path, max_reports: int | None = None
+) -> tuple[list[Any], dict[str, float]]:
+    """Buckets as the engine builds them: (track, vessels) pairs of whole cleaned, located tracks.
+
+    Also returns the seconds spent reading, cleaning, locating and resolving vessels.
+    """
     from quayside.ais.clean import clean_positions
     from quayside.ais.readers import read_ais
     from quayside.engines.local import DEFAULT_BUCKET_ROWS, locate
@@ -106,7 +111,10 @@ def _prepared(ais: Path, registry: Path, max_reports: int | None = None) -> tupl
     from quayside.geo.profiles import load_profile
     from quayside.vessels.registry import load_registry
 
+    stages = dict.fromkeys(("read_s", "clean_s", "locate_s", "resolve_s"), 0.0)
+    t = time.perf_counter()
     ingest = read_ais([ais])
+    stages["read_s"] = time.perf_counter() - t
     positions = ingest.positions.filter(pc.is_valid(ingest.positions.column("ts")))
     if max_reports is not None:
         # whole tracks of the first vessels (by MMSI) up to about max_reports reports
@@ -120,20 +128,24 @@ def _prepared(ais: Path, registry: Path, max_reports: int | None = None) -> tupl
     bucket_of = np.asarray(positions.column("mmsi")) % n_buckets
     for k in range(n_buckets):
         part = positions.filter(pa.array(bucket_of == k)) if n_buckets > 1 else positions
+        t = time.perf_counter()
         cleaned, _ = clean_positions(part)
+        t1 = time.perf_counter()
         track = locate(pl.DataFrame(cleaned), profile)
+        t2 = time.perf_counter()
         vessels = resolver.kernel_frame(track.get_column("mmsi").unique().to_list())
+        stages["clean_s"] += t1 - t
+        stages["locate_s"] += t2 - t1
+        stages["resolve_s"] += time.perf_counter() - t2
         buckets.append((track, vessels))
-    return buckets, positions.num_rows
+    return buckets, stages
 
 
 def part_kernel(ais: Path, registry: Path) -> dict[str, Any]:
     from quayside.emissions.factors import load_factor_set
     from quayside.emissions.kernel import compute_intervals
 
-    t = time.perf_counter()
-    buckets, _ = _prepared(ais, registry)
-    prepare_s = time.perf_counter() - t
+    buckets, stages = _prepared(ais, registry)
     factors = load_factor_set()
     reports = sum(track.height for track, _ in buckets)
     runs = []
@@ -149,7 +161,7 @@ def part_kernel(ais: Path, registry: Path) -> dict[str, Any]:
         "reports": reports,
         "intervals": intervals,
         "buckets": len(buckets),
-        "prepare_s": prepare_s,
+        **stages,
         "kernel_s": best,
         "kernel_runs_s": runs,
         "reports_per_s": reports / best,
@@ -311,6 +323,10 @@ def main(argv: list[str] | None = None) -> None:
             f"{'kernel (compute_intervals)':<34}{r['reports']:>12,}{r['kernel_s']:>10.2f}"
             f"{r['reports_per_s']:>14,.0f}{r['peak_mb']:>13,.0f}"
         )
+        for stage in ("read", "clean", "locate"):
+            seconds = r[f"{stage}_s"]
+            label = f"  before it: {stage}"
+            print(f"{label:<34}{r['reports']:>12,}{seconds:>10.2f}{r['reports'] / seconds:>14,.0f}")
     if "engine" in results:
         r = results["engine"]
         print(

@@ -10,7 +10,6 @@ fields in ``assumed_fields``). The tables are read once per process and cached.
 | ``teu_dwt.csv`` | container DWT from TEU (Kristensen regressions) |
 | ``ais_ship_types.csv`` | AIS ship-type code (ITU-R M.1371) to :class:`ShipType` |
 | ``ship_type_aliases.csv`` | ship-type names users write, to :class:`ShipType` |
-| ``nox_tiers.csv`` | keel-laid year to IMO NOx tier |
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from importlib import resources
 from typing import Literal
 
 from quayside.errors import ConfigError
-from quayside.vessels.types import EngineType, ShipType, Tier
+from quayside.vessels.types import EngineType, ShipType
 
 SizeUnit = Literal["teu", "dwt", "gt"]
 _SIZE_UNITS: tuple[SizeUnit, ...] = ("teu", "dwt", "gt")
@@ -87,15 +86,6 @@ class AisTypeRow:
     assumed: bool
     source: str
 
-
-@dataclass(frozen=True, slots=True)
-class TierRow:
-    """Keel-laid years ``keel_laid_from..keel_laid_to`` (inclusive) and their NOx tier."""
-
-    keel_laid_from: int
-    keel_laid_to: int
-    tier: Tier
-    source: str
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -207,20 +197,6 @@ def ship_type_aliases() -> dict[str, ShipType]:
     for r in _read("ship_type_aliases.csv"):
         table[normalise_name(r["alias"])] = ShipType(r["ship_type"])
     return table
-
-
-@cache
-def tier_rows() -> tuple[TierRow, ...]:
-    """Rows of ``nox_tiers.csv``."""
-    return tuple(
-        TierRow(
-            keel_laid_from=int(r["keel_laid_from"]),
-            keel_laid_to=int(r["keel_laid_to"]),
-            tier=Tier(r["tier"]),
-            source=r["source"],
-        )
-        for r in _read("nox_tiers.csv")
-    )
 
 
 def is_finite(value: float | None) -> bool:

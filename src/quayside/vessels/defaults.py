@@ -38,7 +38,6 @@ from quayside.vessels._reference import (
     default_rows,
     length_rows,
     teu_dwt_rows,
-    tier_rows,
 )
 from quayside.vessels.registry import Registry, RegistryRow, imo_check_digit_ok
 from quayside.vessels.types import EngineType, Fuel, ShipType, Tier
@@ -77,7 +76,7 @@ class Vessel:
 
     @property
     def tier(self) -> Tier:
-        """NOx tier by keel-laid year (Tier 3 only applies inside a NOx ECA; see ``data/nox_tiers.csv``)."""
+        """NOx tier by keel-laid year (Tier 3 only applies inside a NOx ECA; see ``emissions/tables/nox_tiers.csv``)."""
         return tier_for_keel_year(self.keel_laid_year)
 
     def aux_kw(self, mode: Mode) -> float | None:
@@ -92,11 +91,11 @@ class Vessel:
 
 
 def tier_for_keel_year(year: int) -> Tier:
-    """IMO NOx tier for a keel-laid year (MARPOL Annex VI Reg. 13, as in ``data/nox_tiers.csv``)."""
-    for row in tier_rows():
-        if row.keel_laid_from <= year <= row.keel_laid_to:
-            return row.tier
-    raise ConfigError("no NOx tier row covers this keel-laid year", field="keel_laid_year", value=year)
+    """IMO NOx tier for a keel-laid year inside a NOx ECA (the emission factors' own tier table)."""
+    from quayside.emissions.factors import load_factor_set
+    from quayside.emissions.fuel import nox_tier
+
+    return nox_tier(year, True, load_factor_set())
 
 
 def ship_type_from_ais(code: int | None, length_m: float | None = None) -> ShipType | None:

@@ -286,6 +286,6 @@ __all__ = [
     "VesselCall",
     "call_visibility",
     "get_call",
-    "schedule_times",
     "list_calls",
+    "schedule_times",
 ]

@@ -55,7 +55,9 @@ def upgrade() -> None:
             "partner_org_id",
             sa.Integer(),
             sa.ForeignKey(
-                "organisations.id", name="fk_aggregate_shares_partner_org_id_organisations", ondelete="CASCADE"
+                "organisations.id",
+                name="fk_aggregate_shares_partner_org_id_organisations",
+                ondelete="CASCADE",
             ),
             nullable=False,
         ),
@@ -67,7 +69,9 @@ def upgrade() -> None:
         ),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_aggregate_shares"),
-        sa.UniqueConstraint("port_unlocode", "kpi", "partner_org_id", name="uq_aggregate_shares_port_unlocode"),
+        sa.UniqueConstraint(
+            "port_unlocode", "kpi", "partner_org_id", name="uq_aggregate_shares_port_unlocode"
+        ),
     )
     op.create_index("ix_aggregate_shares_partner_org_id", "aggregate_shares", ["partner_org_id"])
 
