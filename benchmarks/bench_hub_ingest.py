@@ -199,7 +199,10 @@ def seed_community(url: str, containers: list[str]) -> Community:
             carrier = create_organisation(session, "Maersk", OrgRole.CARRIER, code="MAEU")
             owners = [create_organisation(session, f"Shipper {n}", OrgRole.CARGO_OWNER) for n in "AB"]
             register_facility(
-                session, un_location_code=PORT_UNLOCODE, facility_code=TERMINAL_CODE, operator_org_id=terminal.id
+                session,
+                un_location_code=PORT_UNLOCODE,
+                facility_code=TERMINAL_CODE,
+                operator_org_id=terminal.id,
             )
             carrier_principal = principal_for(carrier, DEFAULT_SCOPES[OrgRole.CARRIER])
             for first in range(0, len(containers), CONTAINERS_PER_BOOKING):
@@ -390,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     backends = args.backend or (["sqlite", "postgresql"] if args.pg_url else ["sqlite"])
     methods = args.method or ["baseline", "store", "http"]
-    print(f"{'backend':<11} {'method':<9} {'events':>7} {'seconds':>8} {'events/s':>9} {'peak MiB':>9} {'server MiB':>10}")
+    print(
+        f"{'backend':<11} {'method':<9} {'events':>7} {'seconds':>8} {'events/s':>9} {'peak MiB':>9} {'server MiB':>10}"
+    )
     # Each measurement in a fresh interpreter, so that ru_maxrss is its own and caches start cold.
     spawn = get_context("spawn")
     for backend in backends:

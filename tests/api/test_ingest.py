@@ -206,30 +206,21 @@ def test_all_rejected_is_422(client: TestClient, keys: Any, bearer: Bearer) -> N
     assert len(response.json()["rejected"]) == 3
 
 
-@pytest.mark.parametrize(
-    ("path", "body", "headers", "status", "needle"),
-    [
-        ("/ingest/gate-transactions", "a,b\n1,2\n", CSV, 422, "missing columns"),
-        ("/ingest/gate-transactions", "", CSV, 422, "body is empty"),
-        ("/ingest/gate-transactions", b"\xff\xfe\x00bad", CSV, 422, "not valid utf-8-sig text at byte 0"),
-        ("/ingest/edifact", "hello world", EDI, 422, "no UNH message"),
-        ("/ingest/edifact", INTERCHANGE, {"Content-Type": "application/json"}, 415, "Content-Type must be"),
-        ("/ingest/vessel-schedule", SCHEDULE_CSV, {"Content-Type": "text/csv; charset=nope"}, 422, "charset"),
-    ],
-)
-def test_unusable_bodies_are_4xx_naming_the_problem(
-    client: TestClient,
-    keys: Any,
-    bearer: Bearer,
-    path: str,
-    body: str | bytes,
-    headers: dict[str, str],
-    status: int,
-    needle: str,
-) -> None:
-    response = client.post(path, content=body, headers={**headers, **bearer(keys.terminal)})
-    assert response.status_code == status, response.text
-    assert needle in response.json()["errors"][0]["message"]
+BAD_BODIES: list[tuple[str, str | bytes, dict[str, str], int, str]] = [
+    ("/ingest/gate-transactions", "a,b\n1,2\n", CSV, 422, "missing columns"),
+    ("/ingest/gate-transactions", "", CSV, 422, "body is empty"),
+    ("/ingest/gate-transactions", b"\xff\xfe\x00bad", CSV, 422, "not valid utf-8-sig text at byte 0"),
+    ("/ingest/edifact", "hello world", EDI, 422, "no UNH message"),
+    ("/ingest/edifact", INTERCHANGE, {"Content-Type": "application/json"}, 415, "Content-Type must be"),
+    ("/ingest/vessel-schedule", SCHEDULE_CSV, {"Content-Type": "text/csv; charset=nope"}, 422, "charset"),
+]
+
+
+def test_unusable_bodies_are_4xx_naming_the_problem(client: TestClient, keys: Any, bearer: Bearer) -> None:
+    for path, body, headers, status, needle in BAD_BODIES:
+        response = client.post(path, content=body, headers={**headers, **bearer(keys.terminal)})
+        assert response.status_code == status, (path, response.text)
+        assert needle in response.json()["errors"][0]["message"], path
 
 
 def test_ingest_needs_a_key_with_write_scope(client: TestClient, keys: Any, bearer: Bearer) -> None:

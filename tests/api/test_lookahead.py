@@ -103,7 +103,7 @@ def _partner(client: TestClient, keys: Any, bearer: Bearer) -> str:
 def test_return_signal_follows_the_rule_in_force(
     client: TestClient, keys: Any, bearer: Bearer, session: Session
 ) -> None:
-    rules = {
+    rules: dict[str, Any] = {
         "UNLocationCode": "USLAX",
         "facilityCode": "APMT",
         "rules": [

@@ -26,13 +26,24 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 from jsonschema import Draft7Validator
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 import quayside.visibility
 from quayside.api.app import create_app
-from quayside.api.delivery import WORKER_ENV, DeliveryConfig, backoff_delay, run_once, sign
+from quayside.api.delivery import (
+    WORKER_ENV,
+    DeliveryConfig,
+    PassReport,
+    backoff_delay,
+    queue_new_events,
+    run_once,
+    sign,
+)
 from quayside.cli import app as cli_app
+from quayside.errors import ConfigError
+from quayside.store.models import EventParty
 from quayside.store.models.base import utcnow
 
 Bearer = Callable[[str], dict[str, str]]
@@ -444,6 +455,38 @@ def test_subscription_of_another_org_receives_nothing_of_its_container(
     run_once(session_maker)
     assert receiver.delivered_ids() == stored
     assert all(r["headers"]["subscription-id"] != spy for r in receiver.requests())
+
+
+def test_event_no_longer_visible_is_withheld_not_sent(
+    client: TestClient,
+    keys: Any,
+    bearer: Bearer,
+    dcsa_event: Any,
+    receiver: Receiver,
+    session_maker: sessionmaker[Session],
+) -> None:
+    sid = _subscribe(client, keys.terminal, bearer, receiver.url)
+    stored = _post(client, keys.terminal, bearer, [dcsa_event("DISC")])
+    report = PassReport()
+    queue_new_events(session_maker, DeliveryConfig(), utcnow(), report)
+    assert report.queued == 1
+    # Between queueing and sending, the terminal loses every link to the event.
+    with session_maker() as session:
+        session.execute(delete(EventParty).where(EventParty.org_id == keys.org_ids["terminal"]))
+        session.commit()
+    sent = run_once(session_maker)
+    assert (sent.posts, sent.withheld) == (0, 1)
+    assert receiver.requests() == []
+    log = client.get(f"{BASE}/{sid}/deliveries", headers=bearer(keys.terminal)).json()
+    assert [(d["eventID"], d["status"]) for d in log] == [(stored[0], "withheld")]
+
+
+def test_config_is_checked() -> None:
+    with pytest.raises(ConfigError) as caught:
+        DeliveryConfig(batch_size=0)
+    assert caught.value.field == "batch_size"
+    with pytest.raises(ConfigError):
+        DeliveryConfig(first_delay_s=-1)
 
 
 def test_worker_in_the_server_delivers(

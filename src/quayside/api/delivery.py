@@ -36,9 +36,10 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quayside.errors import ConfigError
+from quayside.errors import ConfigError, QuaysideError
 from quayside.store import db
 from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from quayside.store.models.base import utcnow
@@ -172,25 +173,39 @@ class _Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def queue_new_events(sessions: sessionmaker[Session], config: DeliveryConfig, now: datetime) -> int:
-    """Step 1 of a pass: queue matching events for every subscription; the number queued."""
-    total = 0
+def queue_new_events(
+    sessions: sessionmaker[Session], config: DeliveryConfig, now: datetime, report: PassReport
+) -> None:
+    """Step 1 of a pass: queue matching events for every subscription (counted in ``report.queued``).
+
+    A subscription that fails (a database error, a lock timeout) is reported and skipped; the others go on.
+    """
+    for pk in _subscription_ids(sessions):
+        try:
+            with db.session_scope(sessions) as session:
+                sub = session.get(Subscription, pk)
+                if sub is None:  # deleted meanwhile
+                    continue
+                report.queued += enqueue_matching(
+                    session,
+                    sub,
+                    now=now,
+                    grace=timedelta(seconds=config.grace_s),
+                    max_age=timedelta(seconds=config.max_age_s),
+                    limit=config.scan_limit,
+                )
+        except (SQLAlchemyError, QuaysideError) as exc:
+            _skip(report, pk, "queue", exc)
+
+
+def _subscription_ids(sessions: sessionmaker[Session]) -> list[int]:
     with db.session_scope(sessions) as session:
-        ids = list(session.scalars(select(Subscription.id).order_by(Subscription.id)))
-    for pk in ids:
-        with db.session_scope(sessions) as session:
-            sub = session.get(Subscription, pk)
-            if sub is None:  # deleted meanwhile
-                continue
-            total += enqueue_matching(
-                session,
-                sub,
-                now=now,
-                grace=timedelta(seconds=config.grace_s),
-                max_age=timedelta(seconds=config.max_age_s),
-                limit=config.scan_limit,
-            )
-    return total
+        return list(session.scalars(select(Subscription.id).order_by(Subscription.id)))
+
+
+def _skip(report: PassReport, pk: int, step: str, exc: Exception) -> None:
+    log.warning("delivery %s of subscription %s failed: %s", step, pk, exc)
+    report.errors.append(f"subscription {pk}: {step}: {type(exc).__name__}: {exc}"[:_ERROR_CHARS])
 
 
 def _next_batch(
@@ -295,28 +310,42 @@ def send_due(
     report: PassReport,
 ) -> None:
     """Step 2 of a pass: for each subscription, POST its due deliveries until one fails or none is left."""
-    with db.session_scope(sessions) as session:
-        ids = list(session.scalars(select(Subscription.id).order_by(Subscription.id)))
-    for pk in ids:
-        with db.session_scope(sessions) as session:
-            if not claim(session, pk, worker, now=now, lease=config.lease):
-                continue
+    for pk in _subscription_ids(sessions):
         try:
-            for _ in range(config.max_batches_per_pass):
-                with db.session_scope(sessions) as session:
-                    batch = _next_batch(session, pk, config, now, report)
-                if batch is None:
-                    break
-                outcome = _post(client, batch)
-                report.posts += 1
-                with db.session_scope(sessions) as session:
-                    _record(session, batch, outcome, config, now, report)
-                if not outcome.ok:
-                    report.failed_posts += 1
-                    break
-        finally:
+            _send_subscription(sessions, pk, client, config, now, worker=worker, report=report)
+        except (SQLAlchemyError, QuaysideError) as exc:
+            _skip(report, pk, "send", exc)
+
+
+def _send_subscription(
+    sessions: sessionmaker[Session],
+    pk: int,
+    client: httpx.Client,
+    config: DeliveryConfig,
+    now: datetime,
+    *,
+    worker: str,
+    report: PassReport,
+) -> None:
+    with db.session_scope(sessions) as session:
+        if not claim(session, pk, worker, now=now, lease=config.lease):
+            return
+    try:
+        for _ in range(config.max_batches_per_pass):
             with db.session_scope(sessions) as session:
-                release(session, pk, worker)
+                batch = _next_batch(session, pk, config, now, report)
+            if batch is None:
+                break
+            outcome = _post(client, batch)
+            report.posts += 1
+            with db.session_scope(sessions) as session:
+                _record(session, batch, outcome, config, now, report)
+            if not outcome.ok:
+                report.failed_posts += 1
+                break
+    finally:
+        with db.session_scope(sessions) as session:
+            release(session, pk, worker)
 
 
 def run_once(
@@ -334,7 +363,7 @@ def run_once(
     config = config or DeliveryConfig()
     moment = now or utcnow()
     report = PassReport()
-    report.queued = queue_new_events(sessions, config, moment)
+    queue_new_events(sessions, config, moment, report)
     own_client = client is None
     http = client or httpx.Client(timeout=config.timeout_s, follow_redirects=False)
     try:

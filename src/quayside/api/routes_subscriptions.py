@@ -12,6 +12,7 @@ organisation's subscription answers 404, as if it did not exist.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -51,7 +52,7 @@ async def _delivery_lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         if worker is not None:
-            worker.stop()
+            await asyncio.to_thread(worker.stop)
 
 
 router = APIRouter(prefix="/v2/event-subscriptions", tags=["subscriptions"], lifespan=_delivery_lifespan)
