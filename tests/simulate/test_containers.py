@@ -148,7 +148,8 @@ def test_feeds_read_back_without_rejects(files: Files) -> None:
 
 def test_container_numbers_are_valid_and_unique_per_flow(files: Files) -> None:
     numbers = {e["equipmentReference"] for e in files.events} | {r["equipment_reference"] for r in files.gate}
-    assert numbers and all(iso6346.is_valid(n) for n in numbers)
+    assert numbers
+    assert all(iso6346.is_valid(n) for n in numbers)
     discharged = [
         e["equipmentReference"]
         for e in files.events
@@ -166,10 +167,12 @@ def test_every_move_follows_the_one_before(files: Files) -> None:
         laden_in = moves.get(("GTIN", "ACT", "LADEN"))
         load = moves.get(("LOAD", "ACT", "LADEN"))
         if out is not None:
-            assert disc is not None and out > disc
+            assert disc is not None
+            assert out > disc
             checked += 1
         if empty_back is not None:
-            assert out is not None and empty_back > out
+            assert out is not None
+            assert empty_back > out
         if load is not None and laden_in is not None:
             assert laden_in < load
     assert checked > 100
@@ -182,7 +185,8 @@ def test_import_dwell_is_days_not_hours(files: Files) -> None:
         if disc is not None and out is not None:
             dwells.append((out - disc) / DAY)
     # lower: 1 day; upper: 9 days + 9 h gate wait + 4 h pairing + 255 min turn = 9 + 17.25/24 = 9.72 days
-    assert min(dwells) >= 1.0 and max(dwells) <= 9.0 + 17.25 / 24
+    assert min(dwells) >= 1.0
+    assert max(dwells) <= 9.0 + 17.25 / 24
     # lognormal median 4 days; the window end (day 25) cuts some long dwells, so the sample median is lower
     assert 3.0 <= statistics.median(dwells) <= 5.0
 
@@ -194,7 +198,9 @@ def test_street_dwell_bounds(files: Files) -> None:
         if out is not None and back is not None:
             dwells.append((back - out) / DAY)
     # [1, 12] days from the laden gate-out, plus at most 9 h gate wait and 4 h pairing
-    assert dwells and min(dwells) >= 1.0 and max(dwells) <= 12.0 + 13 / 24
+    assert dwells
+    assert min(dwells) >= 1.0
+    assert max(dwells) <= 12.0 + 13 / 24
 
 
 def test_turn_times_and_dual_transactions(files: Files) -> None:
@@ -211,7 +217,8 @@ def test_turn_times_and_dual_transactions(files: Files) -> None:
             assert sorted(r["kind"] for r in rows) == ["DROP", "PICK"]
     assert 60 <= statistics.median(turns) <= 90  # lognormal median 70 min
     duals = sum(1 for rows in visits.values() if len(rows) == 2)
-    assert duals == files.flows.dual_visits and duals > 0
+    assert duals == files.flows.dual_visits
+    assert duals > 0
     assert all(r["trucking_company"] in {"HBDY", "BYLT", "PCHL", "QYXT"} for r in files.gate)
 
 
@@ -225,7 +232,8 @@ def test_rail_share(files: Files) -> None:
 
 def test_planned_discharges_for_the_lookahead(files: Files) -> None:
     planned = [e for e in files.events if e["eventClassifierCode"] == "PLN"]
-    assert planned and all(e["equipmentEventTypeCode"] == "DISC" for e in planned)
+    assert planned
+    assert all(e["equipmentEventTypeCode"] == "DISC" for e in planned)
     actual = {
         e["equipmentReference"]
         for e in files.events
@@ -238,13 +246,15 @@ def test_parties_match_the_port_profile(files: Files) -> None:
     profile_codes = {z.terminal_code for z in load_profile("san-pedro-bay").berths if z.terminal_code}
     facilities = {f["facilityCode"]: f["UNLocationCode"] for f in files.parties["facilities"]}
     assert set(facilities) == profile_codes
-    assert facilities["APMT"] == "USLAX" and facilities["LBCT"] == "USLGB"
-    roles = {}
+    assert facilities["APMT"] == "USLAX"
+    assert facilities["LBCT"] == "USLGB"
+    roles: dict[str, list[dict[str, Any]]] = {}
     for org in files.parties["organisations"]:
         roles.setdefault(org["role"], []).append(org)
     assert {o["portUNLocode"] for o in roles["port_authority"]} == {"USLAX", "USLGB"}
     assert {o["code"] for o in roles["carrier"]} == {"MAEU", "MSCU", "CMDU", "COSU", "ONEY"}
-    assert len(roles["trucker"]) == 4 and len(roles["cargo_owner"]) == 4
+    assert len(roles["trucker"]) == 4
+    assert len(roles["cargo_owner"]) == 4
     owners = {o["name"] for o in roles["cargo_owner"]}
     booked = [c for b in files.parties["bookings"] for c in b["equipmentReferences"]]
     assert all(b["cargoOwner"] in owners for b in files.parties["bookings"])
@@ -253,7 +263,8 @@ def test_parties_match_the_port_profile(files: Files) -> None:
 
 def test_codeco_repeats_gate_events(files: Files) -> None:
     edi = parse_edifact(files.codeco, source="codeco.edi")
-    assert edi.rejects == [] and len(edi.events) == 20
+    assert edi.rejects == []
+    assert len(edi.events) == 20
     csv_keys = {e.idempotency_key for e in read_gate_transactions(files.gate_text).events}
     assert {e.idempotency_key for e in edi.events} <= csv_keys  # loading both stores each event once
 
@@ -261,7 +272,8 @@ def test_codeco_repeats_gate_events(files: Files) -> None:
 def test_same_seed_same_files(tmp_path: Path, files: Files) -> None:
     again = simulate_container_flows(CALLS, port="san-pedro-bay", seed=5, out_dir=tmp_path, window_end=END)
     other = _read(tmp_path, again)
-    assert other.events == files.events and other.gate_text == files.gate_text
+    assert other.events == files.events
+    assert other.gate_text == files.gate_text
 
 
 def test_simulate_command_writes_visibility(tmp_path: Path) -> None:
