@@ -19,7 +19,7 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("Spark needs a Java runtime", allow_module_level=True)
 
-from quayside.engines.spark import local_session, spark_calls  # noqa: E402
+from quayside.engines.spark import local_session, spark_calls
 
 
 @pytest.fixture(scope="module")

@@ -24,14 +24,14 @@ def test_migrations_match_models(db_url: str) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
-    assert db.current_revision(db_url) == "0001"
+    assert db.current_revision(db_url) == db.head_revision()
 
 
 def test_upgrade_and_downgrade_fresh_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     assert db.current_revision(url) is None
     db.upgrade(url)
-    assert db.current_revision(url) == "0001"
+    assert db.current_revision(url) == db.head_revision() == "0003"
     db.downgrade(url, "base")
     engine = db.make_engine(url)
     with engine.connect() as connection:

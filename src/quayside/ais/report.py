@@ -78,6 +78,10 @@ class Reject:
     reason: str
     raw: str
 
+    def __str__(self) -> str:
+        raw = self.raw if len(self.raw) <= 80 else self.raw[:77] + "..."
+        return f"{self.source}, line {self.record}, field '{self.field}': {self.reason} ({raw!r})"
+
 
 @dataclass
 class IngestReport:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from quayside.api import cursor as cursors
@@ -82,10 +82,11 @@ def post_events(
     return JSONResponse(outcome.to_dict(), status_code=status, headers={"API-Version": API_VERSION})
 
 
-@router.get("/events", summary="Find events (TNT 2.2)")
+# The read handlers build their JSONResponse themselves: the documents are plain JSON already, so FastAPI's
+# encoding and validation pass over the return value (``response_model`` stays, for OpenAPI) is skipped.
+@router.get("/events", summary="Find events (TNT 2.2)", response_model=list[dict[str, Any]])
 def find_events(
     request: Request,
-    response: Response,
     session: SessionDep,
     principal: Reader,
     event_type: Annotated[str | None, Query(alias="eventType")] = None,
@@ -107,7 +108,7 @@ def find_events(
     created_lt: Annotated[str | None, Query(alias="eventCreatedDateTime:lt")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query()] = None,
-) -> list[dict[str, Any]]:
+) -> JSONResponse:
     """Events the caller may see, oldest first, one page at a time."""
     if cursor is not None:
         position = cursors.decode(cursor)
@@ -143,28 +144,22 @@ def find_events(
     def link(target: cursors.Cursor) -> str:
         return str(request.url.replace(query=f"cursor={cursors.encode(target)}"))
 
-    response.headers["API-Version"] = API_VERSION
-    response.headers["Current-Page"] = link(position)
+    headers = {"API-Version": API_VERSION, "Current-Page": link(position)}
     first = cursors.Cursor(position.filters, position.limit)
     if page.prev_before is not None:
-        response.headers["Prev-Page"] = link(
-            cursors.Cursor(position.filters, position.limit, before=page.prev_before)
-        )
-        response.headers["First-Page"] = link(first)
+        headers["Prev-Page"] = link(cursors.Cursor(position.filters, position.limit, before=page.prev_before))
+        headers["First-Page"] = link(first)
     if page.next_after is not None:
-        response.headers["Next-Page"] = link(
-            cursors.Cursor(position.filters, position.limit, after=page.next_after)
-        )
-    return [event_document(event) for event in page.events]
+        headers["Next-Page"] = link(cursors.Cursor(position.filters, position.limit, after=page.next_after))
+    return JSONResponse([event_document(event) for event in page.events], headers=headers)
 
 
-@router.get("/events/{eventID}", summary="Get one event by its eventID")
+@router.get("/events/{eventID}", summary="Get one event by its eventID", response_model=dict[str, Any])
 def get_one_event(
-    response: Response,
     session: SessionDep,
     principal: Reader,
     event_id: Annotated[str, Path(alias="eventID")],
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The event, or 404 if it does not exist or the caller may not see it (the two are not told apart)."""
-    response.headers["API-Version"] = API_VERSION
-    return event_document(get_event(session, principal, event_id))
+    document = event_document(get_event(session, principal, event_id))
+    return JSONResponse(document, headers={"API-Version": API_VERSION})

@@ -35,6 +35,7 @@ from quayside import __version__
 from quayside.ais.clean import clean_positions
 from quayside.ais.readers import iter_ais_batches
 from quayside.ais.report import IngestReport, write_rejects
+from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import FactorSet, load_factor_set
 from quayside.emissions.kernel import compute_intervals
 from quayside.emissions.options import EmissionOptions
@@ -154,15 +155,17 @@ def run_inventory(
             ).to_arrow_table()
             if bucket.num_rows == 0:
                 continue
-            intervals, cleaned, delta = compute_bucket(bucket, profile, resolver, factors, options)
-            report = report.merge(delta)
-            calls = summarise_calls(intervals)
-            calls = resolver.call_particulars(calls.get_column("mmsi").unique().to_list()).join(
-                calls, on="mmsi", how="right"
-            )
-            acc.add(calls, intervals, cleaned)
+            done = compute_calls(bucket, profile, resolver, factors, options)
+            report = report.merge(done.delta)
+            acc.add(done)
         if progress:
             progress("compute", n_buckets, n_buckets)
+        if untimed and files:
+            # Untimed reports join no track, but their values are still checked and counted like the rest.
+            rows = con.sql("SELECT * FROM read_parquet($files) WHERE ts IS NULL", params={"files": files})
+            kept, delta = clean_positions(rows.to_arrow_table(), max_speed_kn=options.max_speed_kn)
+            report = report.merge(delta)
+            untimed = kept.num_rows
         con.close()
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -171,6 +174,8 @@ def run_inventory(
         write_rejects(report.rejects, options.rejects_path)
     report.outside_boundary = acc.outside_boundary
     calls = acc.calls()
+    if calls is None:  # no timed report at all: an empty table with the right columns
+        calls = compute_calls(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options).calls
     vessels = _vessel_totals(calls, resolver)
     result = InventoryResult(
         port_key=profile.key,
@@ -210,6 +215,30 @@ def compute_bucket(
     kernel_options = EmissionOptions(sea_margin_pct=options.sea_margin_pct)
     intervals = compute_intervals(track, vessels, factors, kernel_options)
     return intervals, track, delta
+
+
+@dataclass(frozen=True)
+class BucketResult:
+    """What one bucket of vessels produced (see :func:`compute_calls`)."""
+
+    calls: pl.DataFrame
+    intervals: pl.DataFrame
+    track: pl.DataFrame
+    delta: IngestReport
+
+
+def compute_calls(
+    positions: pa.Table,
+    profile: PortProfile,
+    resolver: VesselResolver,
+    factors: FactorSet,
+    options: InventoryOptions,
+) -> BucketResult:
+    """:func:`compute_bucket`, then the calls of those tracks with each vessel's identity and defaults."""
+    intervals, track, delta = compute_bucket(positions, profile, resolver, factors, options)
+    calls = summarise_calls(intervals)
+    particulars = resolver.call_particulars(calls.get_column("mmsi").unique().to_list())
+    return BucketResult(particulars.join(calls, on="mmsi", how="right"), intervals, track, delta)
 
 
 def locate(track: pl.DataFrame, profile: PortProfile) -> pl.DataFrame:
@@ -262,19 +291,17 @@ class _Accumulator:
         self.outside_boundary = 0
         self.points = 0
 
-    def add(self, calls: pl.DataFrame, intervals: pl.DataFrame, track: pl.DataFrame) -> None:
-        self._calls.append(calls)
-        self.outside_boundary += int((~track.get_column("in_boundary")).sum())
-        self.points += track.height
-        step = max(1, intervals.height // max(1, TRACK_SAMPLE_ROWS // 8))
-        sample = intervals.select("mmsi", "lon", "lat", "mode").gather_every(step)
-        self._samples.append(sample)
+    def add(self, done: BucketResult) -> None:
+        self._calls.append(done.calls)
+        self.outside_boundary += int((~done.track.get_column("in_boundary")).sum())
+        self.points += done.track.height
+        step = max(1, done.intervals.height // max(1, TRACK_SAMPLE_ROWS // 8))
+        self._samples.append(done.intervals.select("mmsi", "lon", "lat", "mode").gather_every(step))
 
-    def calls(self) -> pl.DataFrame:
+    def calls(self) -> pl.DataFrame | None:
         if not self._calls:
-            return summarise_calls(pl.DataFrame())
-        frame = pl.concat(self._calls, how="vertical_relaxed")
-        return frame.sort("arrival", "mmsi")
+            return None
+        return pl.concat(self._calls, how="vertical_relaxed").sort("arrival", "mmsi")
 
     def track_sample(self) -> pl.DataFrame:
         if not self._samples:
@@ -393,9 +420,11 @@ def _iso(value: object) -> str | None:
 
 
 __all__ = [
+    "BucketResult",
     "InventoryOptions",
     "InventoryResult",
     "compute_bucket",
+    "compute_calls",
     "locate",
     "run_inventory",
 ]

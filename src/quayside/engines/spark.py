@@ -22,8 +22,7 @@ import pyarrow as pa
 
 from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import load_factor_set
-from quayside.engines.calls import summarise_calls
-from quayside.engines.local import InventoryOptions, compute_bucket
+from quayside.engines.local import InventoryOptions, compute_calls
 from quayside.engines.vessels import VesselResolver
 from quayside.errors import ConfigError
 from quayside.geo.profiles import PortProfile, load_profile
@@ -82,13 +81,7 @@ def spark_calls(
 
     def per_vessel(track: pa.Table) -> pa.Table:
         table = track.select(POSITION_SCHEMA.names).cast(POSITION_SCHEMA).sort_by([("ts", "ascending")])
-        intervals, _, _ = compute_bucket(table, profile, resolver, factors, options)
-        calls = summarise_calls(intervals)
-        if calls.is_empty():
-            return schema.empty_table()
-        calls = resolver.call_particulars(calls.get_column("mmsi").unique().to_list()).join(
-            calls, on="mmsi", how="right"
-        )
+        calls = compute_calls(table, profile, resolver, factors, options).calls
         return calls.to_arrow().select(schema.names).cast(schema)
 
     from pyspark.sql.pandas.types import from_arrow_schema
@@ -103,8 +96,7 @@ def _call_schema(
     profile: PortProfile, resolver: VesselResolver, factors: Any, options: InventoryOptions
 ) -> pa.Schema:
     """The Arrow schema of the call table, from running the pipeline on an empty track."""
-    intervals, _, _ = compute_bucket(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options)
-    calls = resolver.call_particulars([]).join(summarise_calls(intervals), on="mmsi", how="right")
+    calls = compute_calls(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options).calls
     schema = calls.to_arrow().schema
     return pa.schema([pa.field(f.name, _spark_type(f.type)) for f in schema])
 

@@ -118,8 +118,8 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
-def upgrade(url: str | None = None, revision: str = "heads") -> None:
-    """Create or upgrade the schema of the database at ``url`` to ``revision`` (default: every head)."""
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Create or upgrade the schema of the database at ``url`` to ``revision`` (default: the newest)."""
     from alembic import command
 
     engine = make_engine(url)
@@ -138,6 +138,19 @@ def downgrade(url: str | None, revision: str) -> None:
         command.downgrade(_alembic_config(engine), revision)
     finally:
         engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest revision of the packaged migrations (there is exactly one head)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise RuntimeError("no migrations packaged")
+    return head
 
 
 def current_revision(url: str | None = None) -> str | None:

@@ -87,7 +87,6 @@ class AisTypeRow:
     source: str
 
 
-
 def _read(name: str) -> list[dict[str, str]]:
     text = resources.files("quayside.vessels").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
