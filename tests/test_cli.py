@@ -82,7 +82,8 @@ def test_estimate_reports_invalid_json_with_its_line(tmp_path: Path) -> None:
     path.write_text('{"vessel": {\n  "ship_type": }\n')
     done = quayside("emissions", "estimate", str(path))
     assert done.returncode == 2
-    assert "broken.json" in done.stderr and "line 2" in done.stderr
+    assert "broken.json" in done.stderr
+    assert "line 2" in done.stderr
 
 
 def test_inventory_unknown_port_is_a_one_line_error(tmp_path: Path) -> None:
@@ -118,7 +119,8 @@ def test_simulate_then_inventory_writes_the_contract_files(tmp_path: Path) -> No
         "--no-visibility",
     )
     assert sim.returncode == 0, sim.stderr
-    assert (tmp_path / "ais.parquet").is_file() and (tmp_path / "registry.csv").is_file()
+    assert (tmp_path / "ais.parquet").is_file()
+    assert (tmp_path / "registry.csv").is_file()
     out = tmp_path / "inv"
     done = quayside(
         "inventory",
