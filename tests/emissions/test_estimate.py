@@ -194,3 +194,26 @@ def test_bad_input_names_the_field(path: tuple[Any, ...], value: Any, field: str
 def test_moving_leg_needs_a_speed() -> None:
     with pytest.raises(InputError, match=r"legs\[0\]\.speed_kn"):
         estimate(_doc([{"mode": "transit", "hours": 1}]))
+
+
+def test_missing_particulars_come_from_the_ship_type_defaults() -> None:
+    import csv
+    from importlib import resources
+
+    doc = {"vessel": {"ship_type": "container", "teu": 6000}, "legs": [{"mode": "hotelling", "hours": 10}]}
+    out = estimate(doc)
+    assert out["defaulted"][:4] == ["mcr_kw", "service_speed_kn", "engine", "keel_laid_year"]
+    # The 6,000 TEU container row of vessels/data/defaults.csv (5,000 < TEU <= 8,000) is the one used.
+    table = resources.files("quayside.vessels") / "data" / "defaults.csv"
+    with table.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["ship_type"] == "container"]
+    row = next(r for r in rows if float(r["size_min"]) < 6000 <= float(r["size_max"]))
+    assert int(row["keel_laid_year"]) == 2010  # -> Tier 1
+    # Hotelling 10 h, main engine off. Aux 970 kW (EPA/IMO GHG3 container 5,000-8,000 TEU, berth) x 10 h x
+    # 12.2 g/kWh (MSD, MGO, Tier 1) = 118,340 g; boiler 450 kW x 10 h x 2.0 g/kWh = 9,000 g.
+    assert out["total_g"]["NOx"] == pytest.approx(118_340 + 9_000, rel=1e-12)
+
+
+def test_ship_type_is_still_required() -> None:
+    with pytest.raises(InputError, match=r"vessel\.ship_type"):
+        estimate({"vessel": {"teu": 6000}, "legs": [{"mode": "hotelling", "hours": 1}]})

@@ -31,6 +31,9 @@ from quayside.emissions.options import EmissionOptions
 from quayside.emissions.types import EngineGroup, Mode, Pollutant
 from quayside.emissions.vessel_params import PARAM_SCHEMA, VesselParams, resolve_vessel
 from quayside.errors import ConfigError, InputError
+from quayside.vessels.defaults import default_row, size_unit
+from quayside.vessels.registry import parse_ship_type
+from quayside.vessels.types import ShipType
 
 _TOP_KEYS = frozenset({"vessel", "legs", "options"})
 _VESSEL_KEYS = frozenset(
@@ -116,11 +119,41 @@ def _options(raw: Mapping[str, Any], source: str) -> tuple[EmissionOptions, str,
     return options, str(aux_table), str(gwp)
 
 
+def _with_defaults(raw: Mapping[str, Any], source: str) -> tuple[dict[str, Any], list[str]]:
+    """Fill missing MCR, service speed, engine and keel-laid year from the ship-type defaults.
+
+    The defaults are those of the inventory (``vessels/data/defaults.csv``, by ship type and size bin), so
+    an estimate and an inventory fill a missing particular the same way; each filled field is listed.
+    """
+    if raw.get("ship_type") is None:
+        raise InputError("required field is missing", source=source, field="vessel.ship_type")
+    filled = dict(raw)
+    missing = [k for k in ("mcr_kw", "service_speed_kn", "engine", "keel_laid_year") if raw.get(k) is None]
+    if not missing:
+        return filled, []
+    ship_type = parse_ship_type(str(raw["ship_type"]))
+    if ship_type is None:
+        allowed = ", ".join(t.value for t in ShipType)
+        raise InputError(
+            "unknown ship type", source=source, field="vessel.ship_type", value=raw["ship_type"], hint=allowed
+        )
+    unit = size_unit(ship_type)
+    size = raw.get(unit)
+    defaults = default_row(ship_type, None if size is None else _num(size, source, f"vessel.{unit}"))
+    values: dict[str, Any] = {
+        "mcr_kw": defaults.mcr_kw,
+        "service_speed_kn": defaults.service_speed_kn,
+        "engine": defaults.engine.value,
+        "keel_laid_year": defaults.keel_laid_year,
+    }
+    for key in missing:
+        filled[key] = values[key]
+    return filled, list(missing)
+
+
 def _vessel_row(raw: Mapping[str, Any], source: str) -> tuple[dict[str, Any], list[str]]:
     _unknown(raw, _VESSEL_KEYS, source, "vessel.")
-    for key in ("ship_type", "mcr_kw", "service_speed_kn", "engine", "keel_laid_year"):
-        if raw.get(key) is None:
-            raise InputError("required field is missing", source=source, field=f"vessel.{key}")
+    raw, defaulted = _with_defaults(raw, source)
     row: dict[str, Any] = {
         k: raw.get(k)
         for k in (
@@ -137,7 +170,6 @@ def _vessel_row(raw: Mapping[str, Any], source: str) -> tuple[dict[str, Any], li
     }
     row["mmsi"] = 0
     row["shore_power"] = _bool(raw.get("shore_power", False), source, "vessel.shore_power")
-    defaulted = []
     if row["fuel"] is None:
         defaulted.append("fuel")
     if all(row[k] is None for k in ("teu", "dwt", "gt")):
