@@ -27,7 +27,6 @@ with their offset, to the minute.
 from __future__ import annotations
 
 import bisect
-import csv
 import heapq
 import json
 from collections.abc import Sequence
@@ -41,10 +40,9 @@ import numpy as np
 
 from quayside.errors import ConfigError
 from quayside.geo.profiles import load_profile
-from quayside.simulate._codeco import codeco_interchange
 from quayside.simulate._container_params import FlowParams, load_flow_params
+from quayside.simulate._flow_files import codeco_interchange, gate_rows, parties_document, write_csv
 from quayside.simulate.traffic import SimulatedCall
-from quayside.store.types import OrgRole
 from quayside.vessels.types import ShipType
 from quayside.visibility import iso6346
 from quayside.visibility.codes import EmptyIndicator, EquipmentEventTypeCode, ModeOfTransport
@@ -197,9 +195,7 @@ class _Builder:
         )
         where = {"un_location_code": port, "facility_code": terminal}
         n_in = int(rng.integers(p.discharges_per_call[0], p.discharges_per_call[1] + 1))
-        for (bl, owner), _ in zip(
-            self._documents(n_in, carrier.scac, call_no, "B"), range(n_in), strict=True
-        ):
+        for bl, owner in self._documents(n_in, carrier.scac, call_no, "B"):
             ctr, size = self._container(carrier.owner_prefix), self._size()
             self._link(carrier.name, owner, transport_document=bl, container=ctr)
             unit = {"equipment_reference": ctr, "iso_equipment_code": size, "transport_documents": [bl]}
@@ -230,9 +226,7 @@ class _Builder:
                 self._want(TransactionKind.PICK, out, terminal, ctr, size, EmptyIndicator.LADEN, bl=bl)
             self.imports += 1
         n_out = int(rng.integers(p.loads_per_call[0], p.loads_per_call[1] + 1))
-        for (bkg, owner), _ in zip(
-            self._documents(n_out, carrier.scac, call_no, "K"), range(n_out), strict=True
-        ):
+        for bkg, owner in self._documents(n_out, carrier.scac, call_no, "K"):
             ctr, size = self._container(carrier.owner_prefix), self._size()
             self._link(carrier.name, owner, booking=bkg, container=ctr)
             unit = {"equipment_reference": ctr, "iso_equipment_code": size, "bookings": [bkg]}
@@ -391,78 +385,6 @@ def _partner(picks: list[_Move], times: list[datetime], lo: datetime, hi: dateti
     return None
 
 
-# -- writing ----------------------------------------------------------------------------------------------
-
-
-def _gate_rows(visits: Sequence[_Visit], port_of: dict[str, str], tz: ZoneInfo) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    for v in visits:
-        for m in v.moves:
-            rows.append(
-                {
-                    "visit_id": v.visit_id,
-                    "facility_code": v.terminal,
-                    "un_location_code": port_of[v.terminal],
-                    "trucking_company": v.trucker,
-                    "truck_license_plate": v.plate,
-                    "gate_in": format_datetime(v.gate_in.astimezone(tz)),
-                    "gate_out": format_datetime(v.gate_out.astimezone(tz)),
-                    "equipment_reference": m.container,
-                    "kind": m.kind.value,
-                    "empty_indicator": m.empty.value,
-                    "iso_equipment_code": m.size_type,
-                    "carrier_booking_reference": m.booking or "",
-                    "transport_document_reference": m.bl or "",
-                }
-            )
-    return rows
-
-
-def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def _parties(b: _Builder) -> dict[str, Any]:
-    terminals = sorted(b.port.terminals)
-    names: dict[str, str] = {}
-    for code in terminals:
-        name = b.terminal_names.get(code, code)
-        names[code] = name if name not in names.values() else f"{name} ({code})"
-    orgs: list[dict[str, Any]] = [
-        {"name": name, "role": OrgRole.PORT_AUTHORITY.value, "code": None, "portUNLocode": unlocode}
-        for unlocode, name in sorted(b.port.authorities.items())
-    ]
-    orgs += [
-        {"name": names[c], "role": OrgRole.TERMINAL_OPERATOR.value, "code": c, "portUNLocode": None}
-        for c in terminals
-    ]
-    orgs += [
-        {"name": c.name, "role": OrgRole.CARRIER.value, "code": c.scac, "portUNLocode": None}
-        for c in b.p.carriers
-    ]
-    orgs += [
-        {"name": t.name, "role": OrgRole.TRUCKER.value, "code": t.code, "portUNLocode": None}
-        for t in b.p.truckers
-    ]
-    orgs += [
-        {"name": o.name, "role": OrgRole.CARGO_OWNER.value, "code": None, "portUNLocode": None}
-        for o in b.p.cargo_owners
-    ]
-    facilities = [
-        {
-            "UNLocationCode": b.port.terminals[c],
-            "facilityCode": c,
-            "name": b.terminal_names.get(c, c),
-            "operator": names[c],
-        }
-        for c in terminals
-    ]
-    return {"port": b.port_key, "organisations": orgs, "facilities": facilities, "bookings": b.bookings}
-
-
 def simulate_container_flows(
     calls: Sequence[SimulatedCall],
     *,
@@ -506,10 +428,12 @@ def simulate_container_flows(
         json.dumps([e.document for e in events], indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     visits = sorted(b.visits, key=lambda v: (v.gate_in, v.visit_id))
-    gate = _gate_rows(visits, dict(b.port.terminals), b.tz)
-    _write_csv(directory / "gate_transactions.csv", GATE_COLUMNS, gate)
-    _write_csv(directory / "vessel_schedule.csv", SCHEDULE_COLUMNS, b.schedule)
-    (directory / "parties.json").write_text(json.dumps(_parties(b), indent=1) + "\n", encoding="utf-8")
+    gate = gate_rows(visits, dict(b.port.terminals), b.tz)
+    write_csv(directory / "gate_transactions.csv", GATE_COLUMNS, gate)
+    write_csv(directory / "vessel_schedule.csv", SCHEDULE_COLUMNS, b.schedule)
+    (directory / "parties.json").write_text(
+        json.dumps(parties_document(b), indent=1) + "\n", encoding="utf-8"
+    )
     # One terminal's first gate moves: a CODECO interchange comes from one terminal.
     sender = gate[0]["facility_code"] if gate else "QUAYSIDE"
     sample = [row for row in gate if row["facility_code"] == sender][:codeco_messages]
