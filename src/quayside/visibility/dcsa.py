@@ -25,11 +25,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+import fastjsonschema
 from jsonschema.exceptions import best_match
 
 from quayside.errors import InputError
 from quayside.visibility import iso6346
-from quayside.visibility._schema import event_validator
+from quayside.visibility._schema import event_validator, fast_event_validator
 from quayside.visibility.codes import TYPE_CODE_FIELD, is_unlocode
 from quayside.visibility.documents import SERVER_FIELDS, format_datetime, from_document, parse_datetime
 from quayside.visibility.model import EventType, NormalizedEvent
@@ -81,9 +82,12 @@ def validate_document(document: Any, *, index: int = 0) -> Reject | None:
         reason = f"missing {field}" if code is None else f"unknown {field}"
         return Reject(index, _path(index, [field]), reason, code)
     checked = dict(document, eventCreatedDateTime=_PLACEHOLDER_CREATED)
-    error = best_match(event_validator(event_type).iter_errors(checked))
-    if error is not None:
-        return Reject(index, _path(index, list(error.absolute_path)), error.message, error.instance)
+    try:
+        fast_event_validator(event_type)(checked)
+    except fastjsonschema.JsonSchemaValueException:
+        error = best_match(event_validator(event_type).iter_errors(checked))
+        if error is not None:
+            return Reject(index, _path(index, list(error.absolute_path)), error.message, error.instance)
     when = document.get("eventDateTime")
     if parse_datetime(when) is None:
         naive = isinstance(when, str) and _is_naive(when)
