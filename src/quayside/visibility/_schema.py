@@ -36,7 +36,9 @@ def _components() -> dict[str, Any]:
     )
     spec = yaml.safe_load(text)
     # YAML turns the spec's `example` timestamps into datetime objects; the schemas must be plain JSON.
-    schemas: dict[str, Any] = json.loads(json.dumps(copy.deepcopy(spec["components"]["schemas"]), default=str))
+    schemas: dict[str, Any] = json.loads(
+        json.dumps(copy.deepcopy(spec["components"]["schemas"]), default=str)
+    )
     inner = schemas["documentReferences_inner"]["properties"]["documentReferenceType"]
     inner["enum"] = [code.value for code in DocumentReferenceType]
     return schemas
