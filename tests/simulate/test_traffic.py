@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -171,10 +170,7 @@ def test_errors() -> None:
 
 @pytest.mark.slow
 def test_thirty_days_size_speed_and_calibration(tmp_path: Path) -> None:
-    t = time.perf_counter()
     r = simulate_traffic("san-pedro-bay", 30, 7, tmp_path)
-    elapsed = time.perf_counter() - t
-    assert elapsed < 30.0  # ~6 s measured; generous for a loaded 2-core machine
     assert 1_000_000 <= r.rows <= 3_000_000
     box = [c for c in r.calls if c.ship_type is ShipType.CONTAINER]
     days_at_berth = np.array(
