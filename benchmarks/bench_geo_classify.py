@@ -54,8 +54,12 @@ def main() -> None:
     rss_all = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     same = bool(np.array_equal(fast.in_boundary, ref_boundary) and np.array_equal(fast.zone_id, ref_zone))
     print(f"points: {args.points:,}  port: {profile.key}")
-    print(f"classify (grid + shapely at edges): {args.points / fast_s / 1e6:6.2f} M points/s  ({fast_s:.2f} s)")
-    print(f"baseline (shapely on every polygon): {args.points / base_s / 1e6:6.2f} M points/s  ({base_s:.2f} s)")
+    print(
+        f"classify (grid + shapely at edges): {args.points / fast_s / 1e6:6.2f} M points/s  ({fast_s:.2f} s)"
+    )
+    print(
+        f"baseline (shapely on every polygon): {args.points / base_s / 1e6:6.2f} M points/s  ({base_s:.2f} s)"
+    )
     print(f"speed-up: {base_s / fast_s:.1f}x   same zones: {same}")
     print(f"peak RSS after classify: {rss_fast:,.0f} MB; after both: {rss_all:,.0f} MB")
 

@@ -233,13 +233,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str) -> Iterator[tuple[str, int]]:
-    """``quayside serve`` on 127.0.0.1 and a free port against ``url``: yields its base URL and pid."""
+def served(url: str, workers: int = 0) -> Iterator[tuple[str, int]]:
+    """``quayside serve`` on 127.0.0.1 and a free port against ``url``: yields its base URL and pid.
+
+    With ``workers`` > 0, uvicorn itself runs the same app (``create_app`` as a factory, database from
+    ``QUAYSIDE_DB_URL``) with that many worker processes and no access log: what ``quayside serve`` would
+    do with such options, to see what they are worth.
+    """
     port = free_port()
-    command = [sys.executable, "-m", "quayside.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--db", url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ)
-    )
+    address = ["--host", "127.0.0.1", "--port", str(port)]
+    if workers > 0:
+        command = [sys.executable, "-m", "uvicorn", "quayside.api.app:create_app", "--factory", *address]
+        command += ["--workers", str(workers), "--no-access-log"]
+    else:
+        command = [sys.executable, "-m", "quayside.cli", "serve", *address, "--db", url]
+    env = {**os.environ, "QUAYSIDE_DB_URL": url}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -274,6 +283,22 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time process ``pid`` has used so far (Linux ``/proc``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # Fields 14 and 15 of proc(5), utime and stime, counted after the ")" that closes the command name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU time of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def own_peak_rss_mib() -> float:
     """Peak resident memory of this process (``ru_maxrss`` is KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -290,7 +315,9 @@ class Measurement:
     stored: int
     seconds: float
     peak_rss_mib: float
+    cpu_seconds: float
     server_peak_rss_mib: float | None = None
+    server_cpu_seconds: float | None = None
 
     @property
     def events_per_s(self) -> float:
@@ -365,20 +392,30 @@ def measure(backend: str, method: str, count: int, batch: int, pg_url: str | Non
     with database(backend, pg_url) as url:
         community = seed_community(url, containers_for(max(1, count // EVENTS_PER_CONTAINER)))
         server_peak: float | None = None
+        server_cpu: float | None = None
         if method == "http":
             with served(url) as (base, pid):
+                cpu_before = cpu_seconds(pid)
                 started = time.perf_counter()
                 stored = post_batches(base, documents, community.terminal_key, batch)
                 seconds = time.perf_counter() - started
+                cpu_after = cpu_seconds(pid)
                 server_peak = peak_rss_mib(pid)
+                if cpu_before is not None and cpu_after is not None:
+                    server_cpu = cpu_after - cpu_before
+            own_cpu = 0.0
         else:
+            own_before = own_cpu_seconds()
             started = time.perf_counter()
             if method == "baseline":
                 stored = store_baseline(url, documents, community.terminal_id)
             else:
                 stored = store_batches(url, documents, community.terminal_id, batch)
             seconds = time.perf_counter() - started
-    return Measurement(backend, method, count, stored, seconds, own_peak_rss_mib(), server_peak)
+            own_cpu = own_cpu_seconds() - own_before
+    return Measurement(
+        backend, method, count, stored, seconds, own_peak_rss_mib(), own_cpu, server_peak, server_cpu
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -394,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     backends = args.backend or (["sqlite", "postgresql"] if args.pg_url else ["sqlite"])
     methods = args.method or ["baseline", "store", "http"]
     print(
-        f"{'backend':<11} {'method':<9} {'events':>7} {'seconds':>8} {'events/s':>9} {'peak MiB':>9} {'server MiB':>10}"
+        f"{'backend':<11} {'method':<9} {'events':>7} {'seconds':>8} {'events/s':>9} {'CPU µs/ev':>9} "
+        f"{'peak MiB':>9} {'server MiB':>10}"
     )
     # Each measurement in a fresh interpreter, so that ru_maxrss is its own and caches start cold.
     spawn = get_context("spawn")
@@ -404,9 +442,14 @@ def main(argv: list[str] | None = None) -> int:
             with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
                 result = pool.submit(measure, backend, method, count, args.batch, args.pg_url).result()
             server = f"{result.server_peak_rss_mib:10.0f}" if result.server_peak_rss_mib else f"{'-':>10}"
+            # CPU of the process doing the work: the server for http, the measuring process otherwise.
+            cpu = result.server_cpu_seconds if method == "http" else result.cpu_seconds
+            per_event = (
+                f"{cpu / result.stored * 1e6:>9.0f}" if cpu is not None and result.stored else f"{'-':>9}"
+            )
             print(
                 f"{backend:<11} {method:<9} {result.stored:>7} {result.seconds:>8.2f} "
-                f"{result.events_per_s:>9.0f} {result.peak_rss_mib:>9.0f} {server}",
+                f"{result.events_per_s:>9.0f} {per_event} {result.peak_rss_mib:>9.0f} {server}",
                 flush=True,
             )
             if args.json:

@@ -51,9 +51,11 @@ import httpx
 from sqlalchemy import select
 
 from bench_hub_ingest import (
+    CONTAINERS_PER_BOOKING,
     EVENTS_PER_CONTAINER,
     PG_ENV,
     containers_for,
+    cpu_seconds,
     database,
     make_events,
     seed_community,
@@ -66,6 +68,7 @@ from quayside.store.repositories.orgs import authenticate
 
 INGEST_BATCH = 1000
 MAX_PATHS = 2000  # distinct paths per route given to the generator; enough to defeat any result cache
+ROUTES = ("events?equipmentReference", "events/{eventID}", "containers/{ref}")
 WRK_THREADS = 1  # one generator thread: the machine's other core serves
 
 
@@ -83,10 +86,17 @@ class RunResult:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    server_cpu_s: float | None = None
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        if self.server_cpu_s is None or not self.requests:
+            return None
+        return self.server_cpu_s / self.requests * 1e3
 
 
 def populate(url: str, count: int) -> tuple[str, dict[str, list[str]]]:
@@ -102,17 +112,25 @@ def populate(url: str, count: int) -> tuple[str, dict[str, list[str]]]:
             for first in range(0, len(documents), INGEST_BATCH):
                 ingest_events(session, terminal, documents[first : first + INGEST_BATCH], source="bench")
             # Containers of the first cargo owner: every other booking (see seed_community).
-            own = [ref for i, ref in enumerate(containers) if (i // 4) % 2 == 0][:MAX_PATHS]
+            own = [ref for i, ref in enumerate(containers) if (i // CONTAINERS_PER_BOOKING) % 2 == 0][
+                :MAX_PATHS
+            ]
             event_ids = list(
                 session.scalars(select(Event.event_id).where(Event.equipment_reference.in_(own[:500])))
             )[:MAX_PATHS]
     finally:
         engine.dispose()
-    paths = {
-        "events?equipmentReference": [f"/v2/events?equipmentReference={ref}" for ref in own],
-        "events/{eventID}": [f"/v2/events/{event_id}" for event_id in event_ids],
-        "containers/{ref}": [f"/containers/{ref}" for ref in own],
-    }
+    paths = dict(
+        zip(
+            ROUTES,
+            (
+                [f"/v2/events?equipmentReference={ref}" for ref in own],
+                [f"/v2/events/{event_id}" for event_id in event_ids],
+                [f"/containers/{ref}" for ref in own],
+            ),
+            strict=True,
+        )
+    )
     return community.cargo_owner_key, paths
 
 
@@ -252,7 +270,9 @@ def _generator_child() -> int:
 
 
 # --- driver ----------------------------------------------------------------------------------------------
-def _result(backend: str, route: str, mode: str, raw: dict[str, Any]) -> RunResult:
+def _result(
+    backend: str, route: str, mode: str, raw: dict[str, Any], cpu: tuple[float | None, float | None]
+) -> RunResult:
     return RunResult(
         backend=backend,
         route=route,
@@ -264,6 +284,7 @@ def _result(backend: str, route: str, mode: str, raw: dict[str, Any]) -> RunResu
         p90_ms=raw["p90"] / 1e3,
         p99_ms=raw["p99"] / 1e3,
         max_ms=raw["max"] / 1e3,
+        server_cpu_s=cpu[1] - cpu[0] if cpu[0] is not None and cpu[1] is not None else None,
     )
 
 
@@ -276,40 +297,56 @@ def bench_backend(backend: str, args: argparse.Namespace) -> list[RunResult]:
         print(
             f"# {backend}: {args.events} events stored in {time.perf_counter() - started:.1f} s", flush=True
         )
-        with served(url) as (base, _pid):
+        with served(url, args.workers) as (base, pid):
+
+            def server_cpu() -> float | None:
+                # With --workers the requests are served by child processes this pid does not account for.
+                return cpu_seconds(pid) if args.workers == 0 else None
+
             use_wrk = shutil.which("wrk") is not None and not args.python_generator
             for route, paths in routes.items():
+                if args.route and route not in args.route:
+                    continue
                 if not paths or not route_exists(base, key, paths[0]):
                     print(f"# {backend}: {route} not served (or not readable); skipped", flush=True)
                     continue
                 if use_wrk:
                     pause = round(1000 * args.connections / args.rate)
+                    before = server_cpu()
                     raw = run_wrk(
                         base, key, paths, connections=args.connections, pause_ms=pause, seconds=args.seconds
                     )
-                    results.append(_result(backend, route, f"rate {args.rate:g}/s", raw))
+                    cpu = (before, server_cpu())
+                    results.append(_result(backend, route, f"rate {args.rate:g}/s", raw, cpu))
                     print(format_row(results[-1]), flush=True)
+                    before = server_cpu()
                     raw = run_wrk(
                         base, key, paths, connections=args.max_connections, pause_ms=0, seconds=args.seconds
                     )
-                    results.append(_result(backend, route, "max", raw))
+                    results.append(_result(backend, route, "max", raw, (before, server_cpu())))
                 else:
+                    before = server_cpu()
                     raw = run_python(base, key, paths, rate=args.rate, seconds=args.seconds)
-                    results.append(_result(backend, route, f"open {args.rate:g}/s", raw))
+                    cpu = (before, server_cpu())
+                    results.append(_result(backend, route, f"open {args.rate:g}/s", raw, cpu))
                 print(format_row(results[-1]), flush=True)
     return results
 
 
 HEADER = (
     f"{'backend':<11} {'route':<27} {'load':<12} {'requests':>8} {'errors':>6} {'req/s':>7} "
-    f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'CPU ms/req':>10}"
 )
 
 
 def format_row(r: RunResult) -> str:
+    # Server CPU per request: the process's own CPU time, so it does not depend on how busy the machine is
+    # (with --workers the figure would miss the worker processes, and is not printed).
+    cpu = r.cpu_ms_per_request
     return (
         f"{r.backend:<11} {r.route:<27} {r.mode:<12} {r.requests:>8} {r.errors:>6} {r.rate:>7.0f} "
-        f"{r.p50_ms:>7.1f} {r.p90_ms:>7.1f} {r.p99_ms:>7.1f} {r.max_ms:>7.1f}"
+        f"{r.p50_ms:>7.1f} {r.p90_ms:>7.1f} {r.p99_ms:>7.1f} {r.max_ms:>7.1f} "
+        + (f"{cpu:>10.2f}" if cpu is not None else f"{'-':>10}")
     )
 
 
@@ -322,6 +359,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-connections", type=int, default=8, help="connections of the max run (wrk)")
     parser.add_argument("--pg-url", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (or ${PG_ENV})")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append", help="repeatable")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="serve with uvicorn and this many workers, no access log"
+    )
+    parser.add_argument("--route", choices=list(ROUTES), action="append", help="repeatable (default: all)")
     parser.add_argument("--python-generator", action="store_true", help="use the Python generator, not wrk")
     parser.add_argument("--generator-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -312,6 +312,34 @@ def load_schedule(
     _print_feed(load_feed_file(db, FeedKind.VESSEL_SCHEDULE, file, as_org), file)
 
 
+@load_app.command("port-calls")
+def load_port_calls(
+    file: Annotated[
+        Path, typer.Argument(help="calls.parquet of an emissions inventory (quayside inventory).")
+    ],
+    port: Annotated[str, typer.Option(help="Port profile the inventory was run with, e.g. san-pedro-bay.")],
+    as_org: Annotated[
+        str | None, typer.Option("--as", help="Port authority posting the calls (default: the only one).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Post the inventory's berth calls as DCSA JIT port calls with ACT timestamps; exit 1 if none loaded."""
+    from quayside.api.cli_actions import load_port_call_file
+
+    outcome = load_port_call_file(db, file, port, as_org)
+    for reject in [*outcome.rejected, *outcome.timestamps.rejected]:
+        sys.stdout.write(f"rejected {file} record {reject['index']} {reject['field']}: {reject['reason']}\n")
+    calls, stamps = outcome.calls, outcome.timestamps
+    sys.stdout.write(
+        f"port calls stored {len(calls.stored)}, duplicates {len(calls.duplicates)}, "
+        f"rejected {len(outcome.rejected)}; timestamps stored {len(stamps.stored)}, "
+        f"duplicates {len(stamps.duplicates)}, rejected {len(stamps.rejected)}; "
+        f"not berth calls {outcome.skipped}, at other ports {outcome.other_port}\n"
+    )
+    if outcome.rejected and not calls.accepted:
+        raise typer.Exit(1)
+
+
 @app.command("demo-load")
 def demo_load(
     data: Annotated[Path, typer.Option(help="Directory written by `quayside simulate` (with visibility/).")],

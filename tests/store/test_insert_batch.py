@@ -53,7 +53,9 @@ def test_batch_links_terminal_carrier_and_cargo_owner(
     carrier = make_org("Maersk", OrgRole.CARRIER, code="MAEU")
     owner_a = make_org("Shipper A", OrgRole.CARGO_OWNER)
     owner_b = make_org("Shipper B", OrgRole.CARGO_OWNER)
-    register_facility(session, un_location_code="USLAX", facility_code="APMT", operator_org_id=terminal.org_id)
+    register_facility(
+        session, un_location_code="USLAX", facility_code="APMT", operator_org_id=terminal.org_id
+    )
     # Shipper A by its booking reference, Shipper B through a container of its bill of lading.
     add_booking_link(
         session,

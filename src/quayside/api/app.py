@@ -17,6 +17,7 @@ from quayside.api.routes_admin import router as admin_router
 from quayside.api.routes_containers import router as containers_router
 from quayside.api.routes_events import router as events_router
 from quayside.api.routes_ingest import router as ingest_router
+from quayside.api.routes_jit import router as jit_router
 from quayside.api.routes_kpis import router as kpis_router
 from quayside.api.routes_lookahead import router as lookahead_router
 from quayside.api.routes_subscriptions import router as subscriptions_router
@@ -51,4 +52,5 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(lookahead_router)
     app.include_router(ingest_router)
     app.include_router(subscriptions_router)
+    app.include_router(jit_router)
     return app

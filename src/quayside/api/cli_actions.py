@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +30,9 @@ from quayside.store.repositories.orgs import (
     revoke_api_key,
 )
 from quayside.store.types import OrgRole, Scope
+
+if TYPE_CHECKING:
+    from quayside.api.routes_jit import AisOutcome
 
 
 def _sessions(url: str | None) -> tuple[Engine, sessionmaker[Session]]:
@@ -139,5 +143,43 @@ def load_feed_file(url: str | None, kind: FeedKind, path: Path, as_org: str | No
             org = _poster(session, as_org)
             scopes = {*DEFAULT_SCOPES[org.role], Scope.EVENTS_WRITE}
             return ingest_feed(session, principal_for(org, scopes), kind, text, source=str(path))
+    finally:
+        engine.dispose()
+
+
+# --- port calls seen by AIS (quayside load port-calls) ------------------------------------------------------
+
+
+def load_port_call_file(url: str | None, path: Path, port: str, as_org: str | None) -> AisOutcome:
+    """Post the berth calls of an inventory's ``calls.parquet`` as JIT port calls with ACT timestamps.
+
+    Posted as ``as_org`` (default: the only port authority), which must be the port authority of the port;
+    calls at the profile's other ports are counted, not posted.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read as Parquet or lacks the inventory's call columns.
+    ConfigError
+        When ``port`` is not a known port profile.
+    """
+    import polars as pl
+
+    from quayside.api.routes_jit import ingest_ais_port_calls
+    from quayside.geo.profiles import load_profile
+
+    profile = load_profile(port)
+    try:
+        calls = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise InputError(f"cannot read Parquet file: {exc}", source=str(path)) from exc
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            org = _poster(session, as_org)
+            scopes = {*DEFAULT_SCOPES[org.role], Scope.EVENTS_WRITE}
+            return ingest_ais_port_calls(
+                session, principal_for(org, scopes), calls, profile, source=str(path)
+            )
     finally:
         engine.dispose()

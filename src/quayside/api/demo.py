@@ -5,8 +5,15 @@ organisations of ``parties.json`` (or reuses those already there, by name), regi
 the carriers' booking / bill of lading links, and loads ``events.json`` (DCSA), ``gate_transactions.csv``,
 ``vessel_schedule.csv`` and ``codeco.edi`` through the same code as the API. Each record is posted by the
 party that would send it: equipment events and gate moves by the terminal where they happen, schedule rows
-by their carrier, the rest by the port authority. A fresh API key is issued to every organisation on each
-run and written to ``DATA/visibility/keys.json`` (plain keys: a demo file, keep it private).
+by their carrier, the rest by the port authority.
+
+When ``DATA/inventory/calls.parquet`` exists (``make demo`` runs the emissions inventory first), its berth
+calls become DCSA JIT port calls with ACT timestamps posted by the port authority of each port, and the
+schedule's EST/PLN berth times become JIT timestamps posted by the carriers (matched to the AIS call by
+vessel IMO, terminal and nearest time), so that ``/vessel-calls`` shows schedule vs actual.
+
+A fresh API key is issued to every organisation on each run and written to ``DATA/visibility/keys.json``
+(plain keys: a demo file, keep it private).
 
 ``demo_app`` adds the emissions inventory report (``DATA/inventory/``) as static files under ``/reports/``:
 a browser cannot send the API's bearer key, and the report holds only the public inventory.
@@ -31,7 +38,9 @@ from sqlalchemy.orm import Session
 from quayside.api.app import create_app
 from quayside.api.ingest import ingest_events
 from quayside.api.routes_ingest import FeedKind, ingest_feed
+from quayside.api.routes_jit import ingest_ais_port_calls, ingest_timestamps
 from quayside.errors import InputError
+from quayside.geo.profiles import load_profile
 from quayside.store import db
 from quayside.store.models import Booking, Facility, Organisation
 from quayside.store.repositories.links import add_booking_link, register_facility
@@ -42,7 +51,18 @@ from quayside.store.repositories.orgs import (
     parse_role,
     principal_for,
 )
-from quayside.store.types import OrgRole, Scope
+from quayside.store.types import JitEventType, OrgRole, Scope
+from quayside.visibility.documents import parse_datetime
+from quayside.visibility.jit import (
+    AisCall,
+    PortCallPhaseTypeCode,
+    ScheduleTime,
+    ais_port_calls,
+    match_schedule,
+    stable_id,
+)
+from quayside.visibility.model import Classifier
+from quayside.visibility.timezones import port_zone
 
 _UNB_SENDER = re.compile(r"UNB\+[^+']*\+([^+:']+)")
 
@@ -255,6 +275,93 @@ def _load_feeds(session: Session, vis: Path, orgs: dict[str, Organisation], summ
         )
 
 
+def _schedule_times(path: Path) -> list[ScheduleTime]:
+    """The schedule's EST/PLN berth times; other rows (ACT, bad) are left to the T&T feed, which reports them."""
+    rows: list[ScheduleTime] = []
+    for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+        when = parse_datetime(row.get("datetime"))
+        zone = port_zone(row.get("un_location_code"))
+        if when is None and zone is not None:
+            # A time without offset is local at the port, as the T&T schedule reader takes it.
+            local = parse_datetime(f"{row.get('datetime')}+00:00")
+            when = local.replace(tzinfo=zone) if local is not None else None
+        if when is None or row.get("classifier") not in (Classifier.EST.value, Classifier.PLN.value):
+            continue
+        if row.get("event") not in (JitEventType.ARRI.value, JitEventType.DEPA.value):
+            continue
+        rows.append(
+            ScheduleTime(
+                vessel_imo=row.get("vessel_imo") or "",
+                carrier_code=row.get("carrier_code") or "",
+                carrier_voyage_number=row.get("carrier_voyage_number") or "",
+                un_location_code=row.get("un_location_code") or "",
+                facility_code=row.get("facility_code") or None,
+                event=JitEventType(row["event"]),
+                classifier=Classifier(row["classifier"]),
+                date_time=when,
+            )
+        )
+    return rows
+
+
+def _schedule_stamp(call: AisCall, item: ScheduleTime) -> dict[str, Any]:
+    call_id = call.port_call["portCallID"]
+    inbound = item.event is JitEventType.ARRI
+    return {
+        "timestampID": stable_id(
+            call_id, "schedule", item.carrier_code, item.event.value, item.classifier.value
+        ),
+        "portCallID": call_id,
+        "portCallServiceTypeCode": "BERTH",
+        "portCallServiceEventTypeCode": item.event.value,
+        "portCallPhaseTypeCode": (
+            PortCallPhaseTypeCode.INBD if inbound else PortCallPhaseTypeCode.OUTB
+        ).value,
+        "facilityTypeCode": "BRTH",
+        "classifierCode": item.classifier.value,
+        "dateTime": item.date_time.isoformat(),
+    }
+
+
+def _load_port_calls(
+    session: Session, data_dir: Path, port: str, orgs: dict[str, Organisation], summary: DemoSummary
+) -> None:
+    """AIS calls of the inventory by the port authorities, schedule EST/PLN by the carriers."""
+    import polars as pl
+
+    path = data_dir / "inventory" / "calls.parquet"
+    profile = load_profile(port)
+    calls = pl.read_parquet(path)
+    registered = session.execute(select(Facility.facility_code, Facility.un_location_code)).all()
+    mapped = ais_port_calls(calls, profile, facility_ports=dict(registered), source=str(path))
+    schedule = _schedule_times(data_dir / "visibility" / "vessel_schedule.csv")
+    matched = match_schedule(mapped.calls, schedule)
+    voyages = {row: items[0].carrier_voyage_number for row, items in matched.items()}
+    counts = summary.feeds.setdefault("calls.parquet", FeedCounts())
+    everyone = list(orgs.values())
+    for org in everyone:
+        if org.role is not OrgRole.PORT_AUTHORITY or org.port_unlocode not in profile.unlocodes:
+            continue
+        poster = principal_for(org, {*DEFAULT_SCOPES[org.role], Scope.EVENTS_WRITE})
+        outcome = ingest_ais_port_calls(session, poster, calls, profile, source=str(path), voyages=voyages)
+        counts.add(len(outcome.calls.stored), len(outcome.calls.duplicates), len(outcome.calls.rejected))
+        stamps = summary.feeds.setdefault("calls.parquet JIT timestamps", FeedCounts())
+        posted = outcome.timestamps
+        stamps.add(len(posted.stored), len(posted.duplicates), len(posted.rejected))
+    counts.rejected += len(mapped.rejects)  # rows no port could take, counted once
+    by_carrier: dict[str, list[dict[str, Any]]] = {}
+    rows = {call.row: call for call in mapped.calls}
+    for row, items in matched.items():
+        for item in items:
+            by_carrier.setdefault(item.carrier_code, []).append(_schedule_stamp(rows[row], item))
+    planned = summary.feeds.setdefault("vessel_schedule.csv JIT timestamps", FeedCounts())
+    authority = next(o for o in everyone if o.role is OrgRole.PORT_AUTHORITY)
+    for code, documents in by_carrier.items():
+        poster = _poster(everyone, role=OrgRole.CARRIER, code=code, fallback=authority)
+        result = ingest_timestamps(session, poster, documents, source="vessel_schedule.csv")
+        planned.add(len(result.stored), len(result.duplicates), len(result.rejected))
+
+
 def load_demo(data_dir: Path, db_url: str | None = None) -> DemoSummary:
     """Create the parties of ``DATA/visibility/parties.json``, load the feeds, write ``keys.json``.
 
@@ -277,6 +384,8 @@ def load_demo(data_dir: Path, db_url: str | None = None) -> DemoSummary:
             _links(session, parties, orgs, summary)
             session.commit()
             _load_feeds(session, vis, orgs, summary)
+            if (data_dir / "inventory" / "calls.parquet").exists():
+                _load_port_calls(session, data_dir, str(parties.get("port") or ""), orgs, summary)
     finally:
         engine.dispose()
     summary.keys_path.write_text(json.dumps(summary.keys, indent=1) + "\n", encoding="utf-8")

@@ -1,7 +1,8 @@
 """Per-vessel factor resolution: fuel, sulfur, NOx tier and base emission factors per engine group and region.
 
 This runs once per vessel and region (inside / outside the ECA) — thousands of rows, not millions — and
-produces the columns the kernel joins onto every interval. Rules (EPA-420-B-22-011 §3.5, EPA ShipEF):
+produces the parameter columns the kernel gathers for every interval. Rules (EPA-420-B-22-011 §3.5,
+EPA ShipEF):
 
 - Fuel: the vessel's registry fuel when the engine group has factors for it; otherwise EPA's fuel-mix
   default for the engine and region (ECA → MGO/MDO, outside → RM/HFO for diesels; boilers likewise).

@@ -1,4 +1,4 @@
-"""Vessel particulars → the per-vessel, per-region parameter rows the kernel joins onto intervals.
+"""Vessel particulars → the per-vessel, per-region parameter rows the kernel reads.
 
 Input (one row per vessel; see ``VESSEL_COLUMNS``): ``mmsi`` (i64), ``ship_type`` (``ShipType`` value),
 a size — ``size_value`` in the power table's unit for that type, or ``teu`` / ``dwt`` / ``gt`` columns
@@ -165,7 +165,9 @@ def resolve_vessel(
 
 
 def vessel_frame(vessels: pl.DataFrame, factors: FactorSet, options: EmissionOptions) -> pl.DataFrame:
-    """Parameter rows for every vessel (two per MMSI), typed for the kernel's join.
+    """Parameter rows for every vessel (two per MMSI), in vessel order, outside then inside the ECA.
+
+    The kernel indexes the rows by that order (``2 × vessel position + in_eca``).
 
     Raises
     ------

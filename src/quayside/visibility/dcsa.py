@@ -21,6 +21,7 @@ stores the event, and they are not part of the idempotency key.
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,7 @@ from quayside.visibility.rejects import Reject
 
 __all__ = ["Reject", "parse_events", "to_document", "validate_document"]
 
+_log = logging.getLogger(__name__)
 _PLACEHOLDER_CREATED = "1970-01-01T00:00:00+00:00"  # satisfies the schema's required field during checks
 
 
@@ -49,7 +51,8 @@ def _path(index: int, parts: Any) -> str:
 
 
 def _bare_reference_codes(document: dict[str, Any]) -> None:
-    for ref in document.get("documentReferences") or []:
+    refs = document.get("documentReferences")
+    for ref in refs if isinstance(refs, list) else []:
         if isinstance(ref, dict) and isinstance(ref.get("documentReferenceType"), str):
             ref["documentReferenceType"] = ref["documentReferenceType"].split(" ", 1)[0]
 
@@ -71,14 +74,14 @@ def validate_document(document: Any, *, index: int = 0) -> Reject | None:
     if not isinstance(document, dict):
         return Reject(index, _path(index, []), "event must be a JSON object", type(document).__name__)
     raw_type = document.get("eventType")
-    if raw_type not in {t.value for t in EventType}:
+    if not isinstance(raw_type, str) or raw_type not in {t.value for t in EventType}:
         return Reject(
             index, _path(index, ["eventType"]), "unknown eventType (SHIPMENT, TRANSPORT, EQUIPMENT)", raw_type
         )
     event_type = EventType(raw_type)
     field, codes = TYPE_CODE_FIELD[event_type]
     code = document.get(field)
-    if code not in {c.value for c in codes}:
+    if not isinstance(code, str) or code not in {c.value for c in codes}:
         reason = f"missing {field}" if code is None else f"unknown {field}"
         return Reject(index, _path(index, [field]), reason, code)
     checked = dict(document, eventCreatedDateTime=_PLACEHOLDER_CREATED)
@@ -156,11 +159,16 @@ def parse_events(payload: Any, *, source: str = "<request>") -> tuple[list[Norma
             for key in SERVER_FIELDS:
                 document.pop(key, None)
             _bare_reference_codes(document)
-        problem = validate_document(document, index=index)
+        try:
+            problem = validate_document(document, index=index)
+            if problem is None:
+                events.append(from_document(document, source=source, record=index))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # A shape the checks above did not foresee: this record is rejected, its neighbours are kept.
+            _log.warning("event %d of %s could not be read: %r", index, source, exc)
+            problem = Reject(index, _path(index, []), "event could not be read", None)
         if problem is not None:
             rejects.append(Reject(problem.index, problem.field, problem.reason, problem.value, source))
-            continue
-        events.append(from_document(document, source=source, record=index))
     return events, rejects
 
 

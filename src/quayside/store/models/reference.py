@@ -52,11 +52,17 @@ class Equipment(Base):
 
 
 class PortCall(Base):
-    """One call of a vessel at a port (and optionally a terminal), the subject of JIT timestamps."""
+    """One call of a vessel at a port (and optionally a terminal), the subject of JIT timestamps.
+
+    ``jit_port_call_id`` is the DCSA JIT 2.0 ``portCallID`` (a UUID chosen by whoever opened the call) and
+    ``terminal_call_id`` its ``terminalCallID``; both are empty for calls opened without JIT identifiers.
+    """
 
     __tablename__ = "port_calls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    jit_port_call_id: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
+    terminal_call_id: Mapped[str | None] = mapped_column(String(36))
     vessel_id: Mapped[int] = mapped_column(ForeignKey("vessels.id"), index=True)
     un_location_code: Mapped[str] = mapped_column(String(5), index=True)
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
@@ -69,18 +75,23 @@ class PortCallTimestamp(Base):
     """A DCSA JIT 2.0 timestamp: an EST/REQ/PLN/ACT time of one service (BERTH, ANCHORAGE, ...) of a call.
 
     ``reply_to_id`` links a REQ to the EST it answers and a PLN to the REQ, which is the exchange that lets a
-    ship slow down and arrive just in time.
+    ship slow down and arrive just in time. ``timestamp_id`` and ``port_call_service_id`` are the JIT 2.0
+    ``timestampID`` and ``portCallServiceID`` (UUIDs), ``phase_type_code`` its ``portCallPhaseTypeCode``.
     """
 
     __tablename__ = "port_call_timestamps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    timestamp_id: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
+    port_call_service_id: Mapped[str | None] = mapped_column(String(36))
     port_call_id: Mapped[int] = mapped_column(ForeignKey("port_calls.id", ondelete="CASCADE"), index=True)
     service_type: Mapped[JitServiceType] = mapped_column(enum_column(JitServiceType))
     event_type: Mapped[JitEventType] = mapped_column(enum_column(JitEventType))
     classifier: Mapped[Classifier] = mapped_column(enum_column(Classifier))
     date_time: Mapped[datetime] = mapped_column(UTCDateTime())
     facility_type_code: Mapped[JitFacilityType | None] = mapped_column(enum_column(JitFacilityType))
+    phase_type_code: Mapped[str | None] = mapped_column(String(4))
+    remark: Mapped[str | None] = mapped_column(String(500))
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("port_call_timestamps.id"))
     delay_reason_code: Mapped[str | None] = mapped_column(String(3))
     is_fyi: Mapped[bool] = mapped_column(Boolean, default=False)
