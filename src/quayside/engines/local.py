@@ -28,7 +28,6 @@ from typing import Any
 import duckdb
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 import shapely.geometry
 
 from quayside import __version__
@@ -41,13 +40,14 @@ from quayside.emissions.kernel import compute_intervals
 from quayside.emissions.options import EmissionOptions
 from quayside.emissions.types import Pollutant
 from quayside.engines.calls import GROUPS, MODE_POLLUTANTS, MODES, POLLUTANTS, summarise_calls
+from quayside.engines.staging import Staging, partitions_for
 from quayside.engines.vessels import VesselResolver, reduce_static
 from quayside.errors import InputError
 from quayside.geo.profiles import PortProfile, load_profile
 from quayside.vessels.registry import Registry, load_registry
 
-#: Rows per vessel bucket the engine aims for; memory use grows with it (about 1 KB a row at peak).
-DEFAULT_BUCKET_ROWS = 4_000_000
+#: Rows per vessel bucket the engine aims for; peak memory grows with it (about 1.3 KB a row).
+DEFAULT_BUCKET_ROWS = 1_000_000
 #: Interval start points kept for the report's map.
 TRACK_SAMPLE_ROWS = 150_000
 
@@ -66,6 +66,7 @@ class InventoryOptions:
     rejects_path: Path | None = None
     buckets: int | None = None
     bucket_rows: int = DEFAULT_BUCKET_ROWS
+    duckdb_memory: str = "512MB"
     write_report: bool = True
 
     def to_dict(self) -> dict[str, Any]:
@@ -137,32 +138,39 @@ def run_inventory(
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=out_dir))
     try:
-        report, static, staged_rows, untimed = _stage(inputs, stage, progress)
+        staging = Staging(stage, partitions_for([Path(p) for p in inputs]))
+        try:
+            report, static = _stage(inputs, staging, progress)
+        finally:
+            staging.close()
         resolver = VesselResolver(reg, static)
         acc = _Accumulator()
-        n_buckets = options.buckets or max(1, math.ceil(staged_rows / options.bucket_rows))
-        files = sorted(str(p) for p in stage.glob("*.parquet"))
+        buckets = staging.buckets(options.bucket_rows, options.buckets)
+        untimed = staging.untimed
         con = duckdb.connect()
-        con.execute("SET threads TO 2")
-        for k in range(n_buckets):
+        # Bounded memory: DuckDB spills its sort to the staging directory rather than grow past the limit.
+        con.execute(f"SET threads TO 2; SET memory_limit = '{options.duckdb_memory}'")
+        con.execute(f"SET temp_directory = '{stage / 'spill'}'")
+        for k, files in enumerate(buckets):
             if progress:
-                progress("compute", k, n_buckets)
-            if not files:
-                break
+                progress("compute", k, len(buckets))
             bucket = con.sql(
-                "SELECT * FROM read_parquet($files) WHERE ts IS NOT NULL AND mmsi % $n = $k ORDER BY mmsi, ts",
-                params={"files": files, "n": n_buckets, "k": k},
+                "SELECT * FROM read_parquet($files) WHERE ts IS NOT NULL ORDER BY mmsi, ts",
+                params={"files": files},
             ).to_arrow_table()
             if bucket.num_rows == 0:
                 continue
             done = compute_calls(bucket, profile, resolver, factors, options)
+            del bucket
             report = report.merge(done.delta)
             acc.add(done)
         if progress:
-            progress("compute", n_buckets, n_buckets)
-        if untimed and files:
+            progress("compute", len(buckets), len(buckets))
+        if untimed:
             # Untimed reports join no track, but their values are still checked and counted like the rest.
-            rows = con.sql("SELECT * FROM read_parquet($files) WHERE ts IS NULL", params={"files": files})
+            rows = con.sql(
+                "SELECT * FROM read_parquet($files) WHERE ts IS NULL", params={"files": staging.files()}
+            )
             kept, delta = clean_positions(rows.to_arrow_table(), max_speed_kn=options.max_speed_kn)
             report = report.merge(delta)
             untimed = kept.num_rows
@@ -254,12 +262,11 @@ def locate(track: pl.DataFrame, profile: PortProfile) -> pl.DataFrame:
 
 
 def _stage(
-    inputs: Sequence[Path], stage: Path, progress: Progress | None
-) -> tuple[IngestReport, pa.Table | None, int, int]:
-    """Read every input in batches into ``stage/*.parquet``; return the report, static rows, counts."""
+    inputs: Sequence[Path], staging: Staging, progress: Progress | None
+) -> tuple[IngestReport, pa.Table | None]:
+    """Read every input in bounded batches into ``staging``; return the report and the static rows."""
     report = IngestReport()
-    static_parts: list[pa.Table] = []
-    rows = untimed = part = 0
+    static: pa.Table | None = None
     for path in inputs:
         path = Path(path)
         total = path.stat().st_size if path.is_file() else 0
@@ -270,16 +277,11 @@ def _stage(
 
         for batch in iter_ais_batches(path, report, on_progress=tick):
             if batch.static.num_rows:
-                static_parts.append(reduce_static(pa.Table.from_batches([batch.static])))
-            positions = batch.positions
-            if positions.num_rows == 0:
-                continue
-            untimed += positions.column("ts").null_count
-            pq.write_table(pa.Table.from_batches([positions]), stage / f"part-{part:06d}.parquet")
-            rows += positions.num_rows
-            part += 1
-    static = reduce_static(pa.concat_tables(static_parts)) if static_parts else None
-    return report, static, rows, untimed
+                # Reduced as it comes: one row per vessel, however often the input repeats static fields.
+                parts = [static] if static is not None else []
+                static = reduce_static(pa.concat_tables([*parts, pa.Table.from_batches([batch.static])]))
+            staging.write(batch.positions)
+    return report, static
 
 
 class _Accumulator:
