@@ -133,6 +133,7 @@ def _speed_jumps(
     starts = np.flatnonzero(fast) + 1
     if starts.size == 0:
         return drop
+    fast_into = np.r_[False, fast]  # fast_into[j]: the step from report j-1 to report j is too fast
     vessel_end = np.r_[np.flatnonzero(~same) + 1, n]
     done_until = -1
     for i in starts:
@@ -140,14 +141,32 @@ def _speed_jumps(
             continue
         end = int(vessel_end[np.searchsorted(vessel_end, i, side="right")])
         last = int(i) - 1
+        done_until = end
         for j in range(int(i), end):
             step = _haversine_one_nm(float(lat[last]), float(lon[last]), float(lat[j]), float(lon[j]))
             if step / (t_h[j] - t_h[last]) > max_kn:
                 drop[j] = True
-            else:
-                last = j
-        done_until = end
+                continue
+            last = j
+            if j + 1 < end and not fast_into[j + 1]:
+                # Back in step: report j is kept and the next one is not too fast from it, so until the
+                # next fast step the vectorised pass above already has the answer.
+                done_until = j + 1
+                break
     return drop
+
+
+def _sorted_by_vessel_and_time(df: pl.DataFrame) -> bool:
+    """Whether rows are already in ``mmsi, ts`` order, untimed last per vessel (the engine sorts its buckets)."""
+    if df.height < 2:
+        return True
+    mmsi = df.get_column("mmsi").to_numpy()
+    ts = df.get_column("ts")
+    if ts.null_count():
+        return False
+    t = ts.dt.epoch("us").to_numpy()
+    same = mmsi[1:] == mmsi[:-1]
+    return bool(np.all(mmsi[1:] >= mmsi[:-1]) and np.all(~same | (t[1:] >= t[:-1])))
 
 
 def clean_positions(
@@ -180,15 +199,21 @@ def clean_positions(
     df = cast(pl.DataFrame, pl.from_arrow(table.cast(POSITION_SCHEMA)))
     df = df.with_row_index("_row")
 
-    failed = pl.lit(False)
-    for fld, reason, bad in _RULES:
-        this = bad.fill_null(False) & ~failed
-        _count(report, df.filter(this), fld, reason)
-        failed = failed | bad.fill_null(False)
+    # Every rule's mask in one pass; the per-rule filtering below runs only when some row failed.
+    masks = df.select(*(bad.fill_null(False).alias(f"_rule{i}") for i, (_, _, bad) in enumerate(_RULES)))
+    any_failed = masks.select(pl.any_horizontal(pl.all()).alias("any")).to_series()
+    if any_failed.any():
+        failed = pl.Series(np.zeros(df.height, dtype=bool))
+        for i, (fld, reason, _) in enumerate(_RULES):
+            bad = masks.get_column(f"_rule{i}")
+            _count(report, df.filter(bad & ~failed), fld, reason)
+            failed = failed | bad
+        df = df.filter(~failed)
     # Rejects above quote the values as read; "not available" codes become null only in kept rows.
-    df = df.filter(~failed).with_columns(_null_sentinels())
+    df = df.with_columns(_null_sentinels())
 
-    df = df.sort(["mmsi", "ts", "_row"], nulls_last=True)
+    if not _sorted_by_vessel_and_time(df):
+        df = df.sort(["mmsi", "ts", "_row"], nulls_last=True)
     dup = (pl.col("mmsi") == pl.col("mmsi").shift(1)) & (pl.col("ts") == pl.col("ts").shift(1))
     dup = dup.fill_null(False) & pl.col("ts").is_not_null()
     dup_rows = df.filter(dup)
@@ -208,5 +233,8 @@ def clean_positions(
     gap = (pl.col("ts").diff().dt.total_microseconds() > gap_hours * 3.6e9).fill_null(False)
     timed = timed.with_columns(gap.cum_sum().over("mmsi").cast(pl.Int32).alias("segment"))
     untimed = untimed.with_columns(pl.lit(None, dtype=pl.Int32).alias("segment"))
-    out = pl.concat([timed, untimed]).sort(["mmsi", "ts", "_row"], nulls_last=True).drop("_row")
+    if untimed.height:
+        out = pl.concat([timed, untimed]).sort(["mmsi", "ts", "_row"], nulls_last=True).drop("_row")
+    else:  # already in order: sorted above, and filtering keeps the order
+        out = timed.drop("_row")
     return out.to_arrow().cast(CLEAN_SCHEMA), report
