@@ -173,17 +173,19 @@ DbOption = Annotated[
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option(help="Server processes (default: the number of CPUs).", min=1)
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (off by default: it costs CPU).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Run the data hub API (migrating the database first)."""
-    import uvicorn
+    from quayside.api.cli_actions import default_workers
+    from quayside.api.cli_actions import serve as serve_api
 
-    from quayside.api.app import create_app
-    from quayside.store.db import resolve_url, upgrade
-
-    url = resolve_url(db)
-    upgrade(url)
-    uvicorn.run(create_app(url), host=host, port=port)
+    serve_api(db, host=host, port=port, workers=workers or default_workers(), access_log=access_log)
 
 
 @org_app.command("create")

@@ -114,3 +114,69 @@ def test_demo_load_then_each_member_sees_its_own(data_dir: Path, db_url: str) ->
     again = load_demo(data_dir, db_url)
     assert (again.organisations_created, again.organisations_existing, again.bookings) == (0, 27, 0)
     assert (again.feeds["events.json"].stored, again.feeds["events.json"].duplicates) == (0, len(events))
+
+
+def _inventory_calls(out: Path) -> None:
+    """calls.parquet as the inventory writes it, for call 1 of the fixture (APMT, berthed START + 1 day)."""
+    import polars as pl
+
+    from quayside.visibility.jit import CALL_COLUMNS
+
+    berth = START + timedelta(days=1)
+    time = pl.Datetime("us", "UTC")
+    schema: dict[str, Any] = {
+        "mmsi": pl.Int64,
+        "imo": pl.Int64,
+        "vessel_name": pl.String,
+        "call_type": pl.String,
+        "berths": pl.String,
+        **{c: time for c in CALL_COLUMNS[5:]},
+    }
+    # boundary at berth - 6 h, anchored at berth - 4 h, alongside 30 h, out of the boundary 4 h later
+    hours = (-6, -4, 0, 30, 34)
+    row = [366_000_001, 9_300_001, "DEMO VESSEL 1", "berth", "pola-apm-pier400"]
+    row += [berth + timedelta(hours=h) for h in hours]
+    pl.DataFrame([dict(zip(schema, row, strict=True))], schema=schema).write_parquet(
+        out / "inventory" / "calls.parquet"
+    )
+
+
+def test_demo_load_with_an_inventory_has_vessel_calls(data_dir: Path, db_url: str, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "demo"
+    shutil.copytree(data_dir, copy)
+    _inventory_calls(copy)
+    summary = load_demo(copy, db_url)
+    assert (summary.feeds["calls.parquet"].stored, summary.feeds["calls.parquet"].rejected) == (1, 0)
+    assert summary.feeds["calls.parquet JIT timestamps"].stored == 5
+    keys = _json(copy / "visibility" / "keys.json")
+    parties = _json(copy / "visibility" / "parties.json")["organisations"]
+    authority = next(o["name"] for o in parties if o.get("portUNLocode") == "USLAX")
+    trucker = next(o["name"] for o in parties if o["role"] == "trucker")
+    with TestClient(demo_app(copy, db_url)) as client:
+
+        def calls(name: str) -> list[dict[str, Any]]:
+            response = client.get(
+                "/vessel-calls", headers={"Authorization": f"Bearer {keys[name]['apiKey']}"}
+            )
+            assert response.status_code == 200
+            return list(response.json())
+
+        seen = calls(authority)
+        assert len(seen) == 1
+        call = seen[0]
+        assert (call["vesselIMONumber"], call["facilityCode"]) == ("9300001", "APMT")
+        berth = START + timedelta(days=1)
+        assert datetime.fromisoformat(call["schedule"]["berthArrival"]["ACT"]) == berth
+        assert datetime.fromisoformat(call["schedule"]["berthDeparture"]["ACT"]) == berth + timedelta(
+            hours=30
+        )
+        assert call["anchorageWaitHours"] == 4.0  # anchored berth - 4 h
+        assert call["timeInPortHours"] == 36.0  # boundary at berth - 6 h to berth departure at berth + 30 h
+        # the carrier's schedule estimate is matched to the call, and the call carries its voyage
+        assert "EST" in call["schedule"]["berthArrival"]
+        assert call["carrierVoyageNumber"] is not None
+        assert calls(trucker) == []
+    again = load_demo(copy, db_url)
+    assert (again.feeds["calls.parquet"].stored, again.feeds["calls.parquet"].duplicates) == (0, 1)

@@ -1,20 +1,39 @@
-"""Authentication by API key (``Authorization: Bearer qsk_...``) and scope checks, as dependencies."""
+"""Authentication by API key (``Authorization: Bearer qsk_...``) and scope checks.
+
+Two ways to use them, the same rules either way:
+
+- ``session: SessionDep`` and ``principal: Annotated[Principal, Depends(require(scope))]`` in a plain route:
+  the key is read, authenticated and its scope checked in *one* dependency (which shares the request's
+  session), then the route runs.
+- :func:`run_authorized` in an ``async def`` route: the session, the authentication, the scope check and the
+  route's own database work all run in a single worker-thread call. FastAPI runs every sync dependency
+  and sync route in a thread of its own, and on a hot read route those hops cost more than the query.
+
+Authentication goes through :func:`quayside.store.repositories.orgs.authenticate`, which caches a valid
+key's principal for a few seconds (see that module for how revocation is bounded).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from quayside.errors import AuthenticationError
 from quayside.store.access import Principal
 from quayside.store.repositories.orgs import authenticate
 from quayside.store.types import Scope
 
+T = TypeVar("T")
+
 _bearer = HTTPBearer(auto_error=False, description="An API key issued by `quayside key create`.")
+
+#: The ``Authorization: Bearer`` credentials, or None; an async dependency, so it costs no thread hop.
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -31,10 +50,7 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_principal(
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+def principal_from(session: Session, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     """The organisation the request's API key belongs to.
 
     Raises
@@ -49,14 +65,55 @@ def get_principal(
     return authenticate(session, credentials.credentials)
 
 
+def get_principal(session: SessionDep, credentials: BearerDep) -> Principal:
+    """Dependency: the authenticated :class:`Principal` (401 without a valid key)."""
+    return principal_from(session, credentials)
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require(scope: Scope) -> Callable[[Principal], Principal]:
-    """A dependency that passes the principal on only when its key has ``scope`` (403 otherwise)."""
+def require(scope: Scope) -> Callable[[Session, HTTPAuthorizationCredentials | None], Principal]:
+    """A dependency that authenticates the key and passes the principal on only when it has ``scope``.
 
-    def check(principal: PrincipalDep) -> Principal:
+    401 without a valid key, 403 without the scope. It takes the request's session itself, so
+    authentication and the scope check cost one dependency, not a chain of them.
+    """
+
+    def check(session: SessionDep, credentials: BearerDep) -> Principal:
+        principal = principal_from(session, credentials)
         principal.require(scope)
         return principal
 
     return check
+
+
+def _authorized_call(
+    sessions: sessionmaker[Session],
+    credentials: HTTPAuthorizationCredentials | None,
+    scope: Scope,
+    work: Callable[[Session, Principal], T],
+) -> T:
+    session = sessions()
+    try:
+        principal = principal_from(session, credentials)
+        principal.require(scope)
+        return work(session, principal)
+    finally:
+        session.rollback()
+        session.close()
+
+
+async def run_authorized(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    scope: Scope,
+    work: Callable[[Session, Principal], T],
+) -> T:
+    """Authenticate, check ``scope`` and run ``work(session, principal)`` in one worker-thread call.
+
+    The session is rolled back and closed afterwards, so ``work`` must only read (or commit itself).
+    Errors raised by ``work`` (and the 401/403 of the checks) propagate to the app's error handlers.
+    """
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return await run_in_threadpool(_authorized_call, sessions, credentials, scope, work)

@@ -6,13 +6,16 @@ Each action migrates the database first (idempotent), so the commands work on a 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from quayside.api.delivery import WORKER_ENV
 from quayside.api.ingest import IngestOutcome, ingest_events
 from quayside.api.routes_ingest import FeedKind, FeedOutcome, decode_feed, ingest_feed
 from quayside.errors import InputError
@@ -32,6 +35,8 @@ from quayside.store.repositories.orgs import (
 from quayside.store.types import OrgRole, Scope
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from quayside.api.routes_jit import AisOutcome
 
 
@@ -182,4 +187,83 @@ def load_port_call_file(url: str | None, path: Path, port: str, as_org: str | No
                 session, principal_for(org, scopes), calls, profile, source=str(path)
             )
     finally:
+        engine.dispose()
+
+
+# --- quayside serve ------------------------------------------------------------------------------------------
+
+
+def default_workers() -> int:
+    """Server processes by default: the CPUs this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class ServePlan:
+    """How ``quayside serve`` runs: processes, and where the subscription delivery worker lives.
+
+    With one process the app's own lifespan starts the delivery worker when ``QUAYSIDE_DELIVERY_WORKER`` is
+    on. With several, each worker process would start one, so the children get the variable turned off
+    and the supervising process runs the single delivery worker itself (``delivery_in_supervisor``).
+    """
+
+    workers: int
+    delivery_in_supervisor: bool
+    child_env: dict[str, str]
+
+
+def plan_serve(url: str, workers: int, environ: Mapping[str, str]) -> ServePlan:
+    """The :class:`ServePlan` for ``workers`` processes on ``url`` given the environment ``environ``."""
+    if workers < 1:
+        raise InputError("must be at least 1", field="--workers", value=workers)
+    if workers == 1:
+        return ServePlan(workers=1, delivery_in_supervisor=False, child_env={})
+    wanted = environ.get(WORKER_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    # Each child builds the app from QUAYSIDE_DB_URL (served_app), and must not start a delivery worker.
+    return ServePlan(
+        workers=workers, delivery_in_supervisor=wanted, child_env={db.DB_URL_ENV: url, WORKER_ENV: "0"}
+    )
+
+
+def served_app() -> FastAPI:
+    """The app of one ``quayside serve --workers N`` process (a factory: the URL is in the environment)."""
+    from quayside.api.app import create_app
+
+    return create_app(None)
+
+
+def serve(url: str | None, *, host: str, port: int, workers: int, access_log: bool) -> None:
+    """``quayside serve``: migrate, then run the API in ``workers`` processes until interrupted."""
+    import uvicorn
+
+    from quayside.api.app import create_app
+    from quayside.api.delivery import DeliveryWorker
+
+    resolved = db.resolve_url(url)
+    db.upgrade(resolved)
+    plan = plan_serve(resolved, workers, os.environ)
+    if plan.workers == 1:
+        uvicorn.run(create_app(resolved), host=host, port=port, access_log=access_log)
+        return
+    # The children are spawned (not forked) and read their settings from the inherited environment.
+    os.environ.update(plan.child_env)
+    engine = db.make_engine(resolved)
+    delivery = DeliveryWorker(db.session_factory(engine)) if plan.delivery_in_supervisor else None
+    try:
+        if delivery is not None:
+            delivery.start()
+        uvicorn.run(
+            "quayside.api.cli_actions:served_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=plan.workers,
+            access_log=access_log,
+        )
+    finally:
+        if delivery is not None:
+            delivery.stop()
         engine.dispose()

@@ -9,19 +9,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
-from quayside.api.auth import SessionDep, require
+from quayside.api.auth import BearerDep, run_authorized
 from quayside.store.access import Principal
 from quayside.store.repositories.reads_containers import ContainerStatus, container_status
 from quayside.store.types import Scope
 
 router = APIRouter(tags=["containers"])
-Reader = Annotated[Principal, Depends(require(Scope.EVENTS_READ))]
 
 
-def current_time() -> datetime:
-    """Now, UTC: the dependency every "so far" figure is computed against (tests replace it)."""
+async def current_time() -> datetime:
+    """Now, UTC: the dependency every "so far" figure is computed against (tests replace it).
+
+    ``async``, so FastAPI calls it on the event loop rather than in a worker thread.
+    """
     return datetime.now(UTC)
 
 
@@ -90,13 +94,14 @@ def _body(status: ContainerStatus) -> dict[str, Any]:
 @router.get(
     "/containers/{equipmentReference}",
     summary="Status, location, holds, dwell, history and vessel arrival of one container",
+    response_model=dict[str, Any],
 )
-def get_container(
-    session: SessionDep,
-    principal: Reader,
+async def get_container(
+    request: Request,
+    credentials: BearerDep,
     now: Now,
     equipment_reference: Annotated[str, Path(alias="equipmentReference", min_length=1, max_length=15)],
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The container as the caller may see it; 404 when none of its events is visible to the caller.
 
     - ``status`` / ``lastEvent`` / ``location``: the last *actual* equipment event (planned and estimated
@@ -109,4 +114,11 @@ def get_container(
       call of the container's latest vessel event, and the actual arrival once there is one.
     - ``history``: every visible event of the container and of its holds, oldest first (TNT 2.2 objects).
     """
-    return _body(container_status(session, principal, equipment_reference, now=now))
+
+    def work(session: Session, principal: Principal) -> dict[str, Any]:
+        return _body(container_status(session, principal, equipment_reference, now=now))
+
+    # One worker-thread call for authentication and the queries (see quayside.api.auth.run_authorized); the
+    # body is built there too, while the session still holds the events.
+    body = await run_authorized(request, credentials, Scope.EVENTS_READ, work)
+    return JSONResponse(body)

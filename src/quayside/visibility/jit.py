@@ -364,8 +364,8 @@ AIS_POINTS: tuple[AisPoint, ...] = (
     ),
     AisPoint("departure", JitServiceType.SEA_PASSAGE, JitEventType.STRT, None, PortCallPhaseTypeCode.OUTB),
 )
-#: Points that only exist if the vessel was seen arriving / leaving (not already at berth when the AIS
-#: record starts, nor still there when it ends).
+#: Points that only exist if the vessel was seen arriving / leaving (not already at anchor or berth when the
+#: AIS record starts, nor still at berth when it ends).
 _INBOUND = ("arrival", "anchorage_arrival", "berth_arrival")
 _OUTBOUND = ("berth_departure", "departure")
 CALL_COLUMNS = ("mmsi", "imo", "vessel_name", "call_type", "berths", *(p.column for p in AIS_POINTS))
@@ -425,10 +425,12 @@ def _ais_call(
             code or berth_id,
         )
     times = {p.column: item[p.column] for p in AIS_POINTS if isinstance(item.get(p.column), datetime)}
-    berthed, left = times.get("berth_arrival"), times.get("berth_departure")
-    if berthed is not None and times.get("arrival", berthed) >= berthed:
-        times = {k: v for k, v in times.items() if k not in _INBOUND}  # at berth when the record starts
-    if left is not None and times.get("departure", left) <= left:
+    start, end = times.get("arrival"), times.get("departure")
+    if start is not None and any(times[c] <= start for c in _INBOUND[1:] if c in times):
+        # Anchored or berthed at the first report: the AIS record began mid-call, so neither the arrival
+        # nor those points were seen.
+        times = {k: v for k, v in times.items() if not (k in _INBOUND and v <= start)}
+    if end is not None and "berth_departure" in times and times["berth_departure"] >= end:
         times = {k: v for k, v in times.items() if k not in _OUTBOUND}  # still at berth when it ends
     call_id = stable_id("ais", profile.key, item.get("mmsi"), format_datetime(item["arrival"]))
     vessel: dict[str, Any] = {"vesselIMONumber": imo_text}

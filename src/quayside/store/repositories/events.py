@@ -19,7 +19,6 @@ from quayside.errors import NotFoundError
 from quayside.store.access import Principal, event_visibility
 from quayside.store.models import Equipment, Event, EventDocumentRef
 from quayside.store.models.base import utcnow
-from quayside.store.repositories._dialect import insert_ignore
 from quayside.store.repositories.parties import LinkTarget, add_parties, chunks, insert_rows, link_events
 from quayside.store.types import DocumentRefType, PartyRelation
 from quayside.visibility import iso6346
@@ -61,10 +60,10 @@ def insert_events(session: Session, events: Sequence[NormalizedEvent], owner: Pr
     inserted: dict[str, tuple[int, str]] = {}
     if rows:
         event_ids = {row["idempotency_key"]: row["event_id"] for row in rows}
-        statement = insert_ignore(session, _EVENTS, ["idempotency_key"]).returning(
-            _EVENTS.c.seq, _EVENTS.c.idempotency_key
+        returned = insert_rows(
+            session, _EVENTS, ["idempotency_key"], rows, returning=("seq", "idempotency_key")
         )
-        for seq, key in session.execute(statement, rows):
+        for seq, key in returned:
             inserted[key] = (seq, event_ids[key])
         raced = [key for key in first_index if key not in inserted]
         if raced:

@@ -2,6 +2,14 @@
 
 A key reads ``qsk_<prefix>_<secret>``. Only the prefix (its public id, used to revoke it) and the SHA-256
 of the whole key are stored; the plain key is returned once, when it is issued.
+
+:func:`authenticate` remembers each valid key's principal for a few seconds in a :class:`PrincipalCache`
+(per process), so a busy API server does not query the key and its organisation on every request. The
+price is bounded staleness: a key revoked by *another* process (``quayside key revoke`` while a server
+runs, or another server worker) is still accepted by this one for at most ``ttl_s`` seconds; a change to
+the organisation (name, code, port) likewise shows within ``ttl_s``. A key revoked through
+:func:`revoke_api_key` in this process is forgotten at once, and again when the revoking transaction
+commits.
 """
 
 from __future__ import annotations
@@ -10,10 +18,13 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from quayside.errors import AuthenticationError, ConflictError, InputError, NotFoundError
@@ -34,6 +45,78 @@ DEFAULT_SCOPES: dict[OrgRole, tuple[Scope, ...]] = {
     OrgRole.CARGO_OWNER: (Scope.EVENTS_READ, Scope.SUBSCRIPTIONS),
     OrgRole.PARTNER_PORT: (Scope.EVENTS_READ,),
 }
+
+
+#: Seconds a valid key's principal is remembered: the longest a revocation made by another process takes
+#: to reach this one. A project choice (U), traded against one key + organisation query per request.
+AUTH_CACHE_TTL_S = 5.0
+#: Keys remembered at most; the least recently stored go first (one entry is a few hundred bytes).
+AUTH_CACHE_MAX_KEYS = 10_000
+
+
+class PrincipalCache:
+    """A small, thread-safe map of key digest → :class:`Principal` whose entries expire after ``ttl_s``.
+
+    Only keys that authenticated are stored, under the SHA-256 of the whole key (the plain key is not
+    kept). ``clock`` returns seconds on a monotonic scale (tests pass a fake one).
+    """
+
+    def __init__(
+        self,
+        ttl_s: float = AUTH_CACHE_TTL_S,
+        max_keys: int = AUTH_CACHE_MAX_KEYS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if ttl_s < 0:
+            raise InputError("must not be negative", field="ttl_s", value=ttl_s)
+        if max_keys < 1:
+            raise InputError("must be at least 1", field="max_keys", value=max_keys)
+        self.ttl_s = ttl_s
+        self.max_keys = max_keys
+        self.clock = clock
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> Principal | None:
+        """The principal stored under ``digest`` if it has not expired."""
+        with self._lock:
+            entry = self._entries.get(digest)
+            if entry is None:
+                return None
+            if self.clock() >= entry[0]:
+                del self._entries[digest]
+                return None
+            return entry[1]
+
+    def put(self, digest: str, principal: Principal) -> None:
+        """Remember ``principal`` for ``ttl_s`` seconds (nothing, when ``ttl_s`` is 0)."""
+        if self.ttl_s == 0:
+            return
+        with self._lock:
+            self._entries.pop(digest, None)
+            self._entries[digest] = (self.clock() + self.ttl_s, principal)
+            while len(self._entries) > self.max_keys:
+                self._entries.popitem(last=False)
+
+    def forget_key(self, key_prefix: str) -> None:
+        """Drop every entry of the key whose id (prefix) is ``key_prefix``."""
+        with self._lock:
+            stale = [d for d, (_, p) in self._entries.items() if p.key_prefix == key_prefix]
+            for digest in stale:
+                del self._entries[digest]
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
+#: The cache :func:`authenticate` uses unless told otherwise: one per process.
+PRINCIPAL_CACHE = PrincipalCache()
 
 
 @dataclass(frozen=True)
@@ -135,8 +218,14 @@ def issue_api_key(session: Session, org: Organisation, scopes: Iterable[Scope] |
     return IssuedKey(key_id=prefix, key=key, org_id=org.id, scopes=chosen)
 
 
-def revoke_api_key(session: Session, key_id: str) -> ApiKey:
-    """Revoke the key whose id (prefix) is ``key_id``; :class:`ConflictError` if it already is."""
+def revoke_api_key(
+    session: Session, key_id: str, *, cache: PrincipalCache | None = PRINCIPAL_CACHE
+) -> ApiKey:
+    """Revoke the key whose id (prefix) is ``key_id``; :class:`ConflictError` if it already is.
+
+    The key is dropped from ``cache`` now and once more when ``session`` commits: a request that
+    authenticated in between (and read the key before the revocation committed) cannot keep it cached.
+    """
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == key_id))
     if row is None:
         raise NotFoundError("no such API key", field="keyID", value=key_id)
@@ -144,6 +233,14 @@ def revoke_api_key(session: Session, key_id: str) -> ApiKey:
         raise ConflictError("API key is already revoked", field="keyID", value=key_id)
     row.revoked_at = utcnow()
     session.flush()
+    if cache is not None:
+        cache.forget_key(key_id)
+        forget = cache
+
+        def after_commit(_session: Session) -> None:
+            forget.forget_key(key_id)
+
+        event.listen(session, "after_commit", after_commit, once=True)
     return row
 
 
@@ -160,8 +257,11 @@ def principal_for(org: Organisation, scopes: Iterable[Scope], key_prefix: str | 
     )
 
 
-def authenticate(session: Session, key: str) -> Principal:
+def authenticate(session: Session, key: str, *, cache: PrincipalCache | None = PRINCIPAL_CACHE) -> Principal:
     """The principal a presented key stands for.
+
+    A key found valid is remembered in ``cache`` (default: the process-wide :data:`PRINCIPAL_CACHE`) for
+    its ``ttl_s``; within that time the database is not asked again. ``cache=None`` always asks.
 
     Raises
     ------
@@ -169,11 +269,17 @@ def authenticate(session: Session, key: str) -> Principal:
         If the key is malformed, unknown, wrong or revoked (the message does not say which secret part
         failed, only that the key is not valid).
     """
-    match = _KEY.match(key.strip())
+    key = key.strip()
+    match = _KEY.match(key)
     if match is None:
         raise AuthenticationError("malformed API key", hint="send 'Authorization: Bearer qsk_<id>_<secret>'")
+    digest = _hash(key)
+    if cache is not None:
+        cached = cache.get(digest)
+        if cached is not None:
+            return cached
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == match.group(1)))
-    if row is None or not hmac.compare_digest(row.key_sha256, _hash(key.strip())):
+    if row is None or not hmac.compare_digest(row.key_sha256, digest):
         raise AuthenticationError("API key is not valid")
     if row.revoked_at is not None:
         raise AuthenticationError("API key has been revoked", value=row.prefix)
@@ -181,4 +287,7 @@ def authenticate(session: Session, key: str) -> Principal:
     if org is None:  # pragma: no cover - the foreign key cascades
         raise AuthenticationError("API key is not valid")
     scopes = parse_scopes(row.scopes.split())
-    return principal_for(org, scopes, key_prefix=row.prefix)
+    principal = principal_for(org, scopes, key_prefix=row.prefix)
+    if cache is not None:
+        cache.put(digest, principal)
+    return principal

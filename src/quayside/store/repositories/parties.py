@@ -11,11 +11,12 @@ booking or transport document reference on events wherever they can.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, FromClause, and_, or_, select, tuple_
+from sqlalchemy import Column, ColumnElement, Dialect, Table, and_, or_, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from quayside.store.models import (
@@ -26,7 +27,6 @@ from quayside.store.models import (
     EventParty,
     Facility,
 )
-from quayside.store.repositories._dialect import insert_ignore
 from quayside.store.types import DocumentRefType, PartyRelation
 
 _T = TypeVar("_T")
@@ -56,11 +56,87 @@ def chunks(values: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_T]]
 
 
 def insert_rows(
-    session: Session, table: FromClause, conflict_columns: list[str], rows: list[dict[str, Any]]
-) -> None:
-    """Insert ``rows`` into ``table`` in one executemany, skipping those clashing on ``conflict_columns``."""
-    if rows:
-        session.execute(insert_ignore(session, table, conflict_columns), rows)
+    session: Session,
+    table: Table,
+    conflict_columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert ``rows`` into ``table``, skipping those clashing on ``conflict_columns`` (a unique key).
+
+    Every row has the same keys. Returns the ``returning`` columns of the rows actually inserted (in no
+    particular order), or nothing when ``returning`` is empty. See :func:`insert_columns`.
+    """
+    if not rows:
+        return []
+    names = list(rows[0])
+    columns = [[row[name] for row in rows] for name in names]
+    return insert_columns(session, table, conflict_columns, names, columns, returning=returning)
+
+
+def insert_columns(
+    session: Session,
+    table: Table,
+    conflict_columns: Sequence[str],
+    names: Sequence[str],
+    columns: Sequence[Sequence[Any]],
+    *,
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert rows given column by column (``columns[i]`` holds the values of ``names[i]``).
+
+    ``INSERT ... ON CONFLICT (conflict_columns) DO NOTHING`` on both dialects, in input order, so that
+    an identity column numbers the rows as they come. Values go through the columns' own SQLAlchemy bind
+    processors (time zones, enums, JSON), so what is stored is what an ORM insert would store; the
+    statement itself is sent to the driver directly, because building a Core statement's parameters cost
+    more per row than running it:
+
+    - PostgreSQL gets one statement with one array per column (``INSERT ... SELECT * FROM unnest(...)``),
+      so the driver adapts a few arrays instead of thousands of placeholders;
+    - SQLite gets one prepared statement run over all rows (``executemany``), or multi-row ``VALUES``
+      when rows must be returned (SQLite cannot return rows from ``executemany``).
+    """
+    count = len(columns[0]) if columns else 0
+    if count == 0:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    target = [table.c[name] for name in names]
+    values = [_bound(column, data, dialect) for column, data in zip(target, columns, strict=True)]
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
+    tail = f" ON CONFLICT ({', '.join(quote(name) for name in conflict_columns)}) DO NOTHING"
+    if returning:
+        tail += f" RETURNING {', '.join(quote(name) for name in returning)}"
+    if dialect.name == "postgresql":
+        casts = ", ".join(f"%s::{_array_type(column, dialect)}[]" for column in target)
+        result = connection.exec_driver_sql(f"{head}SELECT * FROM unnest({casts}){tail}", tuple(values))
+        return [tuple(row) for row in result] if returning else []
+    rows = list(zip(*values, strict=True))
+    if not returning:
+        connection.exec_driver_sql(f"{head}VALUES ({', '.join('?' * len(names))}){tail}", rows)
+        return []
+    out: list[tuple[Any, ...]] = []
+    per_statement = max(1, dialect.insertmanyvalues_max_parameters // len(names))
+    one = f"({', '.join('?' * len(names))})"
+    for part in chunks(rows, per_statement):
+        flat = tuple(value for row in part for value in row)
+        sql = f"{head}VALUES {', '.join([one] * len(part))}{tail}"
+        out.extend(tuple(row) for row in connection.exec_driver_sql(sql, flat))
+    return out
+
+
+def _bound(column: Column[Any], data: Sequence[Any], dialect: Dialect) -> list[Any]:
+    """``data`` as the driver receives it for ``column`` (after the type's bind processor, if any)."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return list(data) if process is None else [process(value) for value in data]
+
+
+def _array_type(column: Column[Any], dialect: Dialect) -> str:
+    # Without the length: an explicit cast to varchar(n) would truncate silently, whereas the insert
+    # itself rejects an over-long value, as an ordinary INSERT does.
+    return re.sub(r"\(.*?\)", "", column.type.compile(dialect=dialect)).strip()
 
 
 def add_parties(session: Session, rows: Iterable[tuple[int, int, PartyRelation]]) -> None:
@@ -69,11 +145,10 @@ def add_parties(session: Session, rows: Iterable[tuple[int, int, PartyRelation]]
     Rows go in key order, so that concurrent batches lock them in the same order (no deadlock on
     PostgreSQL), as one multi-row statement rather than one per row.
     """
-    values = [
-        {"event_seq": seq, "org_id": org, "relation": rel.value}
-        for seq, org, rel in sorted(set(rows), key=lambda row: (row[0], row[1], row[2].value))
-    ]
-    insert_rows(session, _PARTIES, ["event_seq", "org_id", "relation"], values)
+    ordered = sorted({(seq, org, rel.value) for seq, org, rel in rows})
+    if ordered:
+        names = ("event_seq", "org_id", "relation")
+        insert_columns(session, _PARTIES, names, names, [list(values) for values in zip(*ordered)])
 
 
 def link_event(session: Session, event: Event, refs: Iterable[tuple[DocumentRefType, str]]) -> None:
