@@ -46,8 +46,9 @@ from quayside.errors import InputError
 from quayside.geo.profiles import PortProfile, load_profile
 from quayside.vessels.registry import Registry, load_registry
 
-#: Rows per vessel bucket the engine aims for; peak memory grows with it (about 1.3 KB a row).
-DEFAULT_BUCKET_ROWS = 1_000_000
+#: Rows per vessel bucket the engine aims for; peak memory grows with it (about 1.7 KB a row, measured
+#: in docs/performance.md), so 500,000 rows keep a run of any size near 1.5 GB.
+DEFAULT_BUCKET_ROWS = 500_000
 #: Interval start points kept for the report's map.
 TRACK_SAMPLE_ROWS = 150_000
 
@@ -164,6 +165,8 @@ def run_inventory(
             del bucket
             report = report.merge(done.delta)
             acc.add(done)
+            del done
+            pa.default_memory_pool().release_unused()
         if progress:
             progress("compute", len(buckets), len(buckets))
         if untimed:

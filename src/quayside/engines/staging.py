@@ -20,11 +20,12 @@ import pyarrow.parquet as pq
 
 from quayside.ais.schema import POSITION_SCHEMA
 
-#: Input bytes per partition when choosing how many partitions to write (about 0.5–1 M positions of
-#: Parquet input, fewer of CSV or NMEA); bounds on the number of partitions.
-BYTES_PER_PARTITION = 16 * 2**20
+#: Input bytes per partition when choosing how many partitions to write: about 200,000 positions of
+#: MarineCadastre Parquet (~20 bytes a row), fewer of CSV or NMEA, so that buckets of the default size are
+#: made of several partitions; bounds on the number of partitions (one open file each while staging).
+BYTES_PER_PARTITION = 4 * 2**20
 MIN_PARTITIONS = 16
-MAX_PARTITIONS = 256
+MAX_PARTITIONS = 1024
 
 
 def partitions_for(inputs: Sequence[Path]) -> int:
@@ -37,6 +38,7 @@ class Staging:
     """Writes position batches to ``directory/part-<k>.parquet`` by ``mmsi % partitions``."""
 
     def __init__(self, directory: Path, partitions: int) -> None:
+        _allow_open_files(partitions + 64)
         self.directory = directory
         self.partitions = partitions
         self.rows = np.zeros(partitions, dtype=np.int64)
@@ -101,3 +103,13 @@ class Staging:
             size += n
         groups.append(current)
         return groups
+
+
+def _allow_open_files(count: int) -> None:
+    """Raise the soft limit of open files to ``count`` when the hard limit allows (one writer a partition)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < count:
+        target = count if hard == resource.RLIM_INFINITY else min(count, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
