@@ -44,32 +44,40 @@ def assign_visits(intervals: pl.DataFrame) -> pl.DataFrame:
 def summarise_calls(intervals: pl.DataFrame) -> pl.DataFrame:
     """One row per visit inside the boundary with hours, miles, energy, fuel and emissions."""
     inside = assign_visits(intervals).filter(pl.col("in_boundary"))
+    mode = pl.col("mode")
+    berth = mode == Mode.HOTELLING.value
+    # Per-mode quantities become columns first (value where the mode matches, else 0), so that the
+    # group-by below is made of plain sums: one pass, instead of one filtered pass per mode and pollutant.
+    per_mode: list[pl.Expr] = []
+    for m in MODES:
+        is_mode = (mode == m).cast(pl.Float64)
+        per_mode.append((pl.col("hours") * is_mode).alias(f"hours_{m}"))
+        per_mode.append((pl.col("dist_nm") * is_mode).alias(f"nm_{m}"))
+        for p in MODE_POLLUTANTS:
+            total = pl.sum_horizontal([pl.col(f"{p}_{g}_g") for g in GROUPS])
+            per_mode.append((total * is_mode).alias(f"{p}_{m}_g"))
+    prepared = inside.with_columns(
+        *per_mode,
+        pl.when(berth).then(pl.col("ts_start")).alias("_berth_start"),
+        pl.when(berth).then(pl.col("ts_end")).alias("_berth_end"),
+        pl.when(mode == Mode.ANCHORAGE.value).then(pl.col("ts_start")).alias("_anchor_start"),
+    )
+    sums = [f"hours_{m}" for m in MODES] + [f"nm_{m}" for m in MODES]
+    sums += [f"energy_{g}_kwh" for g in GROUPS] + [f"fuel_{g}_t" for g in GROUPS]
+    sums += emission_columns() + [f"{p}_{m}_g" for p in MODE_POLLUTANTS for m in MODES]
     aggs: list[pl.Expr] = [
         pl.col("ts_start").min().alias("arrival"),
         pl.col("ts_end").max().alias("departure"),
         pl.col("hours").sum().alias("hours_total"),
         pl.col("dist_nm").sum().alias("nm_total"),
+        pl.col("_berth_start").min().alias("berth_arrival"),
+        pl.col("_berth_end").max().alias("berth_departure"),
+        pl.col("_anchor_start").min().alias("anchorage_arrival"),
+        pl.col("zone_id").filter(berth).unique(maintain_order=True).drop_nulls().alias("_berths"),
+        _berth_shifts().alias("berth_shifts"),
+        *(pl.col(c).sum() for c in sums),
     ]
-    for mode in MODES:
-        is_mode = pl.col("mode") == mode
-        aggs.append(pl.col("hours").filter(is_mode).sum().alias(f"hours_{mode}"))
-        aggs.append(pl.col("dist_nm").filter(is_mode).sum().alias(f"nm_{mode}"))
-    berth = pl.col("mode") == Mode.HOTELLING.value
-    aggs.append(pl.col("ts_start").filter(berth).min().alias("berth_arrival"))
-    aggs.append(pl.col("ts_end").filter(berth).max().alias("berth_departure"))
-    aggs.append(pl.col("zone_id").filter(berth).unique(maintain_order=True).drop_nulls().alias("_berths"))
-    anchored = pl.col("mode") == Mode.ANCHORAGE.value
-    aggs.append(pl.col("ts_start").filter(anchored).min().alias("anchorage_arrival"))
-    aggs.append(_berth_shifts().alias("berth_shifts"))
-    for group in GROUPS:
-        aggs.append(pl.col(f"energy_{group}_kwh").sum())
-        aggs.append(pl.col(f"fuel_{group}_t").sum())
-    aggs.extend(pl.col(c).sum() for c in emission_columns())
-    for p in MODE_POLLUTANTS:
-        total = pl.sum_horizontal([pl.col(f"{p}_{g}_g") for g in GROUPS])
-        for mode in MODES:
-            aggs.append(total.filter(pl.col("mode") == mode).sum().alias(f"{p}_{mode}_g"))
-    calls = inside.group_by(["mmsi", "visit"], maintain_order=True).agg(aggs)
+    calls = prepared.group_by(["mmsi", "visit"], maintain_order=True).agg(aggs)
     totals = [pl.sum_horizontal([pl.col(f"{p}_{g}_g") for g in GROUPS]).alias(f"{p}_g") for p in POLLUTANTS]
     call_type = (
         pl.when(pl.col("hours_hotelling") > 0)

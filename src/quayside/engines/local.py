@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import shapely.geometry
@@ -258,10 +259,16 @@ def locate(track: pl.DataFrame, profile: PortProfile) -> pl.DataFrame:
     return track.with_columns(
         pl.Series("in_boundary", zones.in_boundary, dtype=pl.Boolean),
         pl.Series("in_eca", zones.in_eca, dtype=pl.Boolean),
-        pl.Series("zone_kind", pa.array(zones.zone_kind, type=pa.string(), from_pandas=True)),
-        pl.Series("zone_id", pa.array(zones.zone_id, type=pa.string(), from_pandas=True)),
+        pl.Series("zone_kind", _decode(zones.zone_code, [z.kind.value for z in zones.zones])),
+        pl.Series("zone_id", _decode(zones.zone_code, [z.id for z in zones.zones])),
         pl.Series("vsr_ring_nm", zones.vsr_ring_nm, dtype=pl.Float64),
     )
+
+
+def _decode(codes: np.ndarray, values: list[str]) -> pa.Array:  # type: ignore[type-arg]
+    """Zone codes (-1: none) as strings, through an Arrow dictionary: no Python object per point."""
+    indices = pa.array(codes, mask=codes < 0, type=pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, pa.array(values, pa.string())).cast(pa.string())
 
 
 def _stage(

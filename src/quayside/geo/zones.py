@@ -90,35 +90,45 @@ class ZoneLookup:
     ----------
     in_boundary, in_eca
         Inside the inventory boundary / the emission control area.
-    zone_kind
-        ``"berth"``, ``"anchorage"`` or ``None`` (a berth wins where the two overlap).
-    zone_id
-        Id of that berth or anchorage, or ``None``.
+    zone_code
+        Index into ``zones`` of the berth or anchorage holding the point, -1 for none (a berth wins where
+        the two overlap). Integer codes keep millions of points cheap; ``zone_kind`` and ``zone_id`` give
+        the same answer as Python objects.
+    zones
+        The berths and anchorages the codes refer to.
     vsr_ring_nm
         Radius of the smallest VSR ring containing the point, NaN outside every ring.
     """
 
     in_boundary: BoolArray
     in_eca: BoolArray
-    zone_kind: ObjectArray
-    zone_id: ObjectArray
+    zone_code: npt.NDArray[np.int32]
+    zones: tuple[Zone, ...]
     vsr_ring_nm: FloatArray
+
+    def _objects(self, values: list[str]) -> ObjectArray:
+        table = np.array([*values, None], dtype=object)  # code -1 picks the trailing None
+        return table[self.zone_code]
+
+    @property
+    def zone_kind(self) -> ObjectArray:
+        """``"berth"``, ``"anchorage"`` or ``None`` per point."""
+        return self._objects([z.kind.value for z in self.zones])
+
+    @property
+    def zone_id(self) -> ObjectArray:
+        """Id of the berth or anchorage per point, or ``None``."""
+        return self._objects([z.id for z in self.zones])
 
     @property
     def berth_id(self) -> ObjectArray:
         """Berth id per point, ``None`` where the point is not at a berth."""
-        out = np.full(self.zone_id.shape, None, dtype=object)
-        mask = self.zone_kind == ZoneKind.BERTH.value
-        out[mask] = self.zone_id[mask]
-        return out
+        return self._objects([z.id if z.kind is ZoneKind.BERTH else None for z in self.zones])  # type: ignore[misc]
 
     @property
     def anchorage_id(self) -> ObjectArray:
         """Anchorage id per point, ``None`` where the point is not in an anchorage."""
-        out = np.full(self.zone_id.shape, None, dtype=object)
-        mask = self.zone_kind == ZoneKind.ANCHORAGE.value
-        out[mask] = self.zone_id[mask]
-        return out
+        return self._objects([z.id if z.kind is ZoneKind.ANCHORAGE else None for z in self.zones])  # type: ignore[misc]
 
 
 class _RasterTest:
@@ -218,20 +228,18 @@ class ZoneIndex:
         n = x.size
         in_boundary = self._boundary.contains(x, y)
         in_eca = self._eca.contains(x, y) if self._eca is not None else np.zeros(n, dtype=np.bool_)
-        zone_kind = np.full(n, None, dtype=object)
-        zone_id = np.full(n, None, dtype=object)
+        zone_code = np.full(n, -1, dtype=np.int32)
         if self._zones:
             zx0, zy0, zx1, zy1 = self._zones_bounds
             near = np.flatnonzero((x >= zx0) & (x <= zx1) & (y >= zy0) & (y <= zy1))
             free = near
-            for zone, test in self._zones:
+            for code, (_, test) in enumerate(self._zones):
                 if free.size == 0:
                     break
                 hit = test.contains(x, y, free)
                 hit_idx = np.flatnonzero(hit)
                 if hit_idx.size:
-                    zone_kind[hit_idx] = zone.kind.value
-                    zone_id[hit_idx] = zone.id
+                    zone_code[hit_idx] = code
                     free = free[~hit[free]]
         ring_nm = np.full(n, np.nan)
         undecided: npt.NDArray[np.intp] | None = None
@@ -239,4 +247,4 @@ class ZoneIndex:
             hit = test.contains(x, y, undecided)
             ring_nm[hit & np.isnan(ring_nm)] = radius
             undecided = np.flatnonzero(np.isnan(ring_nm))
-        return ZoneLookup(in_boundary, in_eca, zone_kind, zone_id, ring_nm)
+        return ZoneLookup(in_boundary, in_eca, zone_code, tuple(z for z, _ in self._zones), ring_nm)
