@@ -7,8 +7,9 @@ Run::
 
 For each backend (SQLite always; PostgreSQL with ``--pg-url`` or ``QUAYSIDE_BENCH_PG_URL``, in a database
 ``quayside_bench`` created and dropped here) the script fills a fresh database with ``--events`` DCSA
-equipment events through :func:`quayside.api.ingest.ingest_events`, starts ``quayside serve`` as a real
-process on 127.0.0.1 and a free port, and drives it, as a cargo owner, with a separate load generator:
+equipment events through :func:`quayside.api.ingest.ingest_events`, starts ``quayside serve --workers N``
+(``--workers``, default 1) as a real process on 127.0.0.1 and a free port, and drives it, as a cargo owner,
+with a separate load generator:
 
 ``GET /v2/events?equipmentReference=…``  the events of one of the owner's containers (8 each);
 ``GET /v2/events/{eventID}``             one of the owner's events;
@@ -18,11 +19,14 @@ The generator is ``wrk`` (Debian package ``wrk``) with a generated Lua script th
 ``Authorization`` header and rotates over the paths. Two runs per route:
 
 ``rate``
-    ``--connections`` connections, each pausing ``connections / rate`` seconds between requests, which
-    offers ``--rate`` requests per second as long as the latency is small next to the pause (the achieved
-    rate is printed: when it falls short, the server is the limit);
+    ``--rate`` requests per second on a fixed schedule (request n is due at start + n / rate and leaves on
+    the first free one of ``--connections`` connections), so the offered rate does not drop when the
+    server slows down, until every connection is busy; the achieved rate is printed;
 ``max``
     ``--max-connections`` connections without pause: the server's saturated throughput.
+
+The server's CPU per request is the CPU time of the ``serve`` process and its worker processes
+(``/proc``), divided by the requests answered; PostgreSQL's own CPU is not in it.
 
 Without ``wrk`` on the PATH, a Python process with httpx and asyncio sends requests at fixed arrival times
 (open loop, ``--rate`` per second, each request on its own schedule whether or not earlier ones answered)
@@ -42,7 +46,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,12 +59,13 @@ from bench_hub_ingest import (
     CONTAINERS_PER_BOOKING,
     EVENTS_PER_CONTAINER,
     PG_ENV,
+    SERVER_START_TIMEOUT_S,
     containers_for,
     cpu_seconds,
     database,
+    free_port,
     make_events,
     seed_community,
-    served,
 )
 from quayside.api.ingest import ingest_events
 from quayside.store import db
@@ -134,17 +140,73 @@ def populate(url: str, count: int) -> tuple[str, dict[str, list[str]]]:
     return community.cargo_owner_key, paths
 
 
-def route_exists(base: str, key: str, path: str) -> bool:
-    """Whether the served app answers ``path`` with something other than 404/405 for a route it lacks."""
+def route_status(base: str, key: str, path: str) -> int:
+    """The status the served app answers ``path`` with (200 when the route exists and the owner may read)."""
     response = httpx.get(f"{base}{path}", headers={"Authorization": f"Bearer {key}"}, timeout=10.0)
-    return response.status_code == 200
+    return response.status_code
+
+
+# --- server ------------------------------------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(part) for part in text.split()]
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of process ``pid`` and of its live descendants (the ``--workers`` processes)."""
+    total = cpu_seconds(pid)
+    if total is None:
+        return None
+    pending = _children(pid)
+    while pending:
+        child = pending.pop()
+        total += cpu_seconds(child) or 0.0
+        pending.extend(_children(child))
+    return total
+
+
+@contextmanager
+def served(url: str, workers: int, access_log: bool) -> Iterator[tuple[str, int]]:
+    """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid."""
+    port = free_port()
+    command = [sys.executable, "-m", "quayside.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--db", url, "--workers", str(workers)]
+    command += ["--access-log"] if access_log else []
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"quayside serve exited with status {process.returncode}")
+            try:
+                httpx.get(f"{base}/openapi.json", timeout=1.0)
+                # Every worker must be up before timing starts; uvicorn starts them one after another.
+                if len(_children(process.pid)) >= (workers if workers > 1 else 0):
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("quayside serve did not answer in time")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # --- wrk -----------------------------------------------------------------------------------------------
 _LUA = """
 local paths = {PATHS}
 local index = 0
-local pause_ms = {PAUSE}
+local interval_ms = {INTERVAL}
 wrk.headers["Authorization"] = "Bearer {KEY}"
 
 function init(args)
@@ -156,9 +218,33 @@ function request()
   return wrk.format("GET", paths[index])
 end
 
-if pause_ms > 0 then
+if interval_ms > 0 then
+  -- Fixed arrival schedule: request n leaves at start + n * interval, on whichever connection is free, so
+  -- the offered rate does not fall when the server slows down (until every connection is busy).
+  local ffi = require("ffi")
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_usec; } qs_timeval;
+    int gettimeofday(qs_timeval *tv, void *tz);
+  ]]
+  local tv = ffi.new("qs_timeval")
+  local next_ms = nil
+
+  local function now_ms()
+    ffi.C.gettimeofday(tv, nil)
+    return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+  end
+
   function delay()
-    return pause_ms
+    local now = now_ms()
+    if next_ms == nil then
+      next_ms = now
+    end
+    local wait = next_ms - now
+    next_ms = next_ms + interval_ms
+    if wait < 0 then
+      return 0
+    end
+    return math.floor(wait)
   end
 end
 
@@ -174,11 +260,12 @@ end
 
 
 def run_wrk(
-    base: str, key: str, paths: Sequence[str], *, connections: int, pause_ms: int, seconds: int
+    base: str, key: str, paths: Sequence[str], *, connections: int, rate: float, seconds: int
 ) -> dict[str, Any]:
-    """Run ``wrk`` once; the Lua ``done`` hook prints the figures as JSON."""
+    """Run ``wrk`` once (``rate`` requests/s on a fixed schedule, or as fast as it can when 0)."""
     quoted = ", ".join(json.dumps(path) for path in paths)
-    script = _LUA.replace("{PATHS}", "{" + quoted + "}").replace("{PAUSE}", str(pause_ms))
+    interval = f"{1000.0 / rate:.6f}" if rate > 0 else "0"
+    script = _LUA.replace("{PATHS}", "{" + quoted + "}").replace("{INTERVAL}", interval)
     script = script.replace("{KEY}", key)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
@@ -297,31 +384,31 @@ def bench_backend(backend: str, args: argparse.Namespace) -> list[RunResult]:
         print(
             f"# {backend}: {args.events} events stored in {time.perf_counter() - started:.1f} s", flush=True
         )
-        with served(url, args.workers) as (base, pid):
+        with served(url, args.workers, args.access_log) as (base, pid):
 
             def server_cpu() -> float | None:
-                # With --workers the requests are served by child processes this pid does not account for.
-                return cpu_seconds(pid) if args.workers == 0 else None
+                # The server and its worker processes: with --workers N the children serve the requests.
+                return tree_cpu_seconds(pid)
 
             use_wrk = shutil.which("wrk") is not None and not args.python_generator
             for route, paths in routes.items():
                 if args.route and route not in args.route:
                     continue
-                if not paths or not route_exists(base, key, paths[0]):
-                    print(f"# {backend}: {route} not served (or not readable); skipped", flush=True)
+                status = route_status(base, key, paths[0]) if paths else None
+                if status != 200:
+                    print(f"# {backend}: {route} answers {status}; skipped", flush=True)
                     continue
                 if use_wrk:
-                    pause = round(1000 * args.connections / args.rate)
                     before = server_cpu()
                     raw = run_wrk(
-                        base, key, paths, connections=args.connections, pause_ms=pause, seconds=args.seconds
+                        base, key, paths, connections=args.connections, rate=args.rate, seconds=args.seconds
                     )
                     cpu = (before, server_cpu())
                     results.append(_result(backend, route, f"rate {args.rate:g}/s", raw, cpu))
                     print(format_row(results[-1]), flush=True)
                     before = server_cpu()
                     raw = run_wrk(
-                        base, key, paths, connections=args.max_connections, pause_ms=0, seconds=args.seconds
+                        base, key, paths, connections=args.max_connections, rate=0, seconds=args.seconds
                     )
                     results.append(_result(backend, route, "max", raw, (before, server_cpu())))
                 else:
@@ -340,8 +427,8 @@ HEADER = (
 
 
 def format_row(r: RunResult) -> str:
-    # Server CPU per request: the process's own CPU time, so it does not depend on how busy the machine is
-    # (with --workers the figure would miss the worker processes, and is not printed).
+    # Server CPU per request: the CPU time of the server's processes, so it does not depend much on how busy
+    # the machine is (PostgreSQL's own CPU is not counted).
     cpu = r.cpu_ms_per_request
     return (
         f"{r.backend:<11} {r.route:<27} {r.mode:<12} {r.requests:>8} {r.errors:>6} {r.rate:>7.0f} "
@@ -359,9 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-connections", type=int, default=8, help="connections of the max run (wrk)")
     parser.add_argument("--pg-url", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (or ${PG_ENV})")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append", help="repeatable")
-    parser.add_argument(
-        "--workers", type=int, default=0, help="serve with uvicorn and this many workers, no access log"
-    )
+    parser.add_argument("--workers", type=int, default=1, help="quayside serve --workers (processes)")
+    parser.add_argument("--access-log", action="store_true", help="quayside serve --access-log")
     parser.add_argument("--route", choices=list(ROUTES), action="append", help="repeatable (default: all)")
     parser.add_argument("--python-generator", action="store_true", help="use the Python generator, not wrk")
     parser.add_argument("--generator-child", action="store_true", help=argparse.SUPPRESS)

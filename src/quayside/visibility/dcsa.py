@@ -24,6 +24,7 @@ import copy
 import logging
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import fastjsonschema
@@ -41,6 +42,35 @@ __all__ = ["Reject", "parse_events", "to_document", "validate_document"]
 
 _log = logging.getLogger(__name__)
 _PLACEHOLDER_CREATED = "1970-01-01T00:00:00+00:00"  # satisfies the schema's required field during checks
+_EVENT_TYPES = {member.value: member for member in EventType}
+_TYPE_CODES = {
+    event_type: (field, frozenset(code.value for code in codes))
+    for event_type, (field, codes) in TYPE_CODE_FIELD.items()
+}
+# JSON scalars, which a copy may share with the original.
+_SCALARS = (str, int, float, bool)
+# Distinct container numbers remembered between calls: a bulk load names each container several times.
+_CONTAINER_CACHE = 8192
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of decoded JSON (dicts, lists, scalars), several times faster than ``copy.deepcopy``.
+
+    Anything else (a dict subclass, an object a Python caller put in) is copied by ``copy.deepcopy``.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: _json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_json_copy(item) for item in value]
+    if value is None or kind in _SCALARS:
+        return value
+    return copy.deepcopy(value)
+
+
+@lru_cache(maxsize=_CONTAINER_CACHE)
+def _is_container_number(reference: str) -> bool:
+    return iso6346.is_valid(reference)
 
 
 def _path(index: int, parts: Any) -> str:
@@ -74,14 +104,14 @@ def validate_document(document: Any, *, index: int = 0) -> Reject | None:
     if not isinstance(document, dict):
         return Reject(index, _path(index, []), "event must be a JSON object", type(document).__name__)
     raw_type = document.get("eventType")
-    if not isinstance(raw_type, str) or raw_type not in {t.value for t in EventType}:
+    event_type = _EVENT_TYPES.get(raw_type) if isinstance(raw_type, str) else None
+    if event_type is None:
         return Reject(
             index, _path(index, ["eventType"]), "unknown eventType (SHIPMENT, TRANSPORT, EQUIPMENT)", raw_type
         )
-    event_type = EventType(raw_type)
-    field, codes = TYPE_CODE_FIELD[event_type]
+    field, codes = _TYPE_CODES[event_type]
     code = document.get(field)
-    if not isinstance(code, str) or code not in {c.value for c in codes}:
+    if not isinstance(code, str) or code not in codes:
         reason = f"missing {field}" if code is None else f"unknown {field}"
         return Reject(index, _path(index, [field]), reason, code)
     checked = dict(document, eventCreatedDateTime=_PLACEHOLDER_CREATED)
@@ -102,7 +132,8 @@ def validate_document(document: Any, *, index: int = 0) -> Reject | None:
         return Reject(index, _path(index, ["eventDateTime"]), reason, when)
     if event_type is EventType.EQUIPMENT and "equipmentReference" in document:
         reference = document["equipmentReference"]
-        if not iso6346.is_valid(reference):
+        valid = _is_container_number(reference) if isinstance(reference, str) else False
+        if not valid:
             return Reject(
                 index, _path(index, ["equipmentReference"]), "not an ISO 6346 container number", reference
             )
@@ -154,16 +185,16 @@ def parse_events(payload: Any, *, source: str = "<request>") -> tuple[list[Norma
     events: list[NormalizedEvent] = []
     rejects: list[Reject] = []
     for index, item in enumerate(items):
-        document = copy.deepcopy(item) if isinstance(item, dict) else item
-        if isinstance(document, dict):
-            for key in SERVER_FIELDS:
-                document.pop(key, None)
-            _bare_reference_codes(document)
         try:
+            document = _json_copy(item) if isinstance(item, dict) else item
+            if isinstance(document, dict):
+                for key in SERVER_FIELDS:
+                    document.pop(key, None)
+                _bare_reference_codes(document)
             problem = validate_document(document, index=index)
             if problem is None:
                 events.append(from_document(document, source=source, record=index))
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             # A shape the checks above did not foresee: this record is rejected, its neighbours are kept.
             _log.warning("event %d of %s could not be read: %r", index, source, exc)
             problem = Reject(index, _path(index, []), "event could not be read", None)

@@ -28,6 +28,8 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_created_at_seq", "created_at", "seq"),
         Index("ix_events_location_facility", "un_location_code", "facility_code"),
+        Index("ix_events_transport_call_id", "transport_call_id"),
+        Index("ix_events_vessel_voyage", "vessel_imo", "carrier_voyage_number"),
     )
 
     seq: Mapped[int] = mapped_column(SEQ_TYPE, primary_key=True, autoincrement=True)

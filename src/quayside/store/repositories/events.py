@@ -10,9 +10,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, or_, select
 from sqlalchemy.orm import Session
 
 from quayside.errors import NotFoundError
@@ -24,9 +24,9 @@ from quayside.store.types import DocumentRefType, PartyRelation
 from quayside.visibility import iso6346
 from quayside.visibility.model import EventType, NormalizedEvent
 
-_EVENTS = Event.__table__
-_REFS = EventDocumentRef.__table__
-_EQUIPMENT = Equipment.__table__
+_EVENTS = cast(Table, Event.__table__)
+_REFS = cast(Table, EventDocumentRef.__table__)
+_EQUIPMENT = cast(Table, Equipment.__table__)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Column, ColumnElement, Dialect, Table, and_, or_, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -35,7 +35,7 @@ _T = TypeVar("_T")
 # Rows per IN list: far below SQLite's bound-parameter limit, and keeps PostgreSQL plans on the indexes.
 IN_CHUNK = 500
 
-_PARTIES = EventParty.__table__
+_PARTIES = cast(Table, EventParty.__table__)
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def insert_columns(
     if returning:
         tail += f" RETURNING {', '.join(quote(name) for name in returning)}"
     if dialect.name == "postgresql":
-        casts = ", ".join(f"%s::{_array_type(column, dialect)}[]" for column in target)
+        casts = ", ".join(f"%b::{_array_type(column, dialect)}[]" for column in target)
         result = connection.exec_driver_sql(f"{head}SELECT * FROM unnest({casts}){tail}", tuple(values))
         return [tuple(row) for row in result] if returning else []
     rows = list(zip(*values, strict=True))
@@ -148,7 +148,9 @@ def add_parties(session: Session, rows: Iterable[tuple[int, int, PartyRelation]]
     ordered = sorted({(seq, org, rel.value) for seq, org, rel in rows})
     if ordered:
         names = ("event_seq", "org_id", "relation")
-        insert_columns(session, _PARTIES, names, names, [list(values) for values in zip(*ordered)])
+        insert_columns(
+            session, _PARTIES, names, names, [list(values) for values in zip(*ordered, strict=True)]
+        )
 
 
 def link_event(session: Session, event: Event, refs: Iterable[tuple[DocumentRefType, str]]) -> None:
