@@ -98,7 +98,7 @@ def test_visits_split_on_leaving_the_boundary_on_a_new_segment_and_per_vessel() 
     track = _intervals(
         [
             (1, 0, "anchorage", True, "anch-f", 3.0),
-            (1, 0, "transit", False, None, 1.0),
+            (1, 0, "transit", False, None, 4.0),  # 4 h outside: more than the 3 h a call may step out
             (1, 0, "transit", True, None, 1.0),  # back in: a second visit, passing through
             (1, 1, "transit", True, None, 1.0),  # new track segment (after a gap): a third visit
             (2, 0, "transit", True, None, 1.0),  # another vessel
@@ -113,3 +113,18 @@ def test_visits_split_on_leaving_the_boundary_on_a_new_segment_and_per_vessel() 
     ]
     assert calls.get_column("mmsi").to_list() == [1, 1, 1, 2]
     assert calls.get_column("berth_shifts").to_list() == [0, 0, 0, 0]
+
+
+def test_a_short_excursion_outside_the_boundary_stays_in_the_call() -> None:
+    track = _intervals(
+        [
+            (1, 0, "anchorage", True, "anch-f", 5.0),
+            (1, 0, "maneuvering", False, None, 1.0),  # a fairway crossing the boundary line: 1 h outside
+            (1, 0, "hotelling", True, "pier-a", 10.0),
+        ]
+    )
+    merged = summarise_calls(track, merge_gap_hours=3.0)
+    assert merged.height == 1
+    assert merged.row(0, named=True)["call_type"] == "berth"
+    assert merged.row(0, named=True)["hours_total"] == 15.0  # the hour outside counts for nothing
+    assert summarise_calls(track, merge_gap_hours=0.5).height == 2

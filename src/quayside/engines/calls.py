@@ -1,9 +1,10 @@
 """Port calls from emission intervals: group a vessel's activity inside the inventory boundary into calls.
 
-A *visit* is a maximal run of intervals of one vessel, in one track segment, whose start lies inside the
-port's inventory boundary. A visit with time at a berth is a ``berth`` call (berth shifts stay in the same
-call); one with only an anchorage stay is ``anchorage``; one that neither anchors nor berths is
-``pass_through`` (a vessel crossing the inventory area still emits inside it, so it is counted).
+A *visit* is a run of intervals of one vessel, in one track segment, whose start lies inside the port's
+inventory boundary, allowing short excursions outside it (``merge_gap_hours``). A visit with time at a
+berth is a ``berth`` call (berth shifts stay in the same call); one with only an anchorage stay is
+``anchorage``; one that neither anchors nor berths is ``pass_through`` (a vessel crossing the inventory
+area still emits inside it, so it is counted).
 
 Input columns (from :func:`quayside.emissions.kernel.compute_intervals`): ``mmsi, segment, ts_start, ts_end,
 hours, dist_nm, mode, in_boundary, zone_id`` and the emission columns ``<pollutant>_<group>_g``,
@@ -20,6 +21,8 @@ from quayside.emissions.types import EngineGroup, Mode, Pollutant
 GROUPS: tuple[str, ...] = tuple(g.value for g in EngineGroup)
 MODES: tuple[str, ...] = tuple(m.value for m in Mode)
 POLLUTANTS: tuple[str, ...] = tuple(p.column for p in Pollutant)
+#: Time outside the boundary after which a vessel's return is a new call (see :func:`assign_visits`).
+DEFAULT_MERGE_GAP_HOURS = 3.0
 #: Pollutants also broken down by mode in the call table (the report's "by mode" chart).
 MODE_POLLUTANTS: tuple[str, ...] = ("co2", "co2e", "nox", "pm2_5", "so2", "dpm")
 
@@ -29,21 +32,27 @@ def emission_columns() -> list[str]:
     return [f"{p}_{g}_g" for p in POLLUTANTS for g in GROUPS]
 
 
-def assign_visits(intervals: pl.DataFrame) -> pl.DataFrame:
-    """Add ``visit`` (int64, per input frame; null outside the boundary) to time-ordered intervals."""
-    starts = pl.col("in_boundary") & (
-        ~pl.col("in_boundary").shift(1, fill_value=False)
-        | (pl.col("mmsi") != pl.col("mmsi").shift(1))
+def assign_visits(inside: pl.DataFrame, merge_gap_hours: float = DEFAULT_MERGE_GAP_HOURS) -> pl.DataFrame:
+    """Add ``visit`` (int64, per input frame) to a vessel's time-ordered intervals inside the boundary.
+
+    A new visit starts with a new vessel, a new track segment, or after more than ``merge_gap_hours``
+    spent outside the boundary; a shorter excursion (a fairway that crosses the boundary line between
+    anchorage and berth) stays in the same call, and its miles outside still count for nothing.
+    """
+    gap_h = (pl.col("ts_start") - pl.col("ts_end").shift(1)).dt.total_microseconds() / 3.6e9
+    starts = (
+        (pl.col("mmsi") != pl.col("mmsi").shift(1))
         | (pl.col("segment") != pl.col("segment").shift(1))
+        | (gap_h > merge_gap_hours)
     ).fill_null(True)
-    return intervals.with_columns(
-        pl.when(pl.col("in_boundary")).then(starts.cast(pl.Int64).cum_sum()).otherwise(None).alias("visit")
-    )
+    return inside.with_columns(starts.cast(pl.Int64).cum_sum().alias("visit"))
 
 
-def summarise_calls(intervals: pl.DataFrame) -> pl.DataFrame:
+def summarise_calls(
+    intervals: pl.DataFrame, merge_gap_hours: float = DEFAULT_MERGE_GAP_HOURS
+) -> pl.DataFrame:
     """One row per visit inside the boundary with hours, miles, energy, fuel and emissions."""
-    inside = assign_visits(intervals).filter(pl.col("in_boundary"))
+    inside = assign_visits(intervals.filter(pl.col("in_boundary")), merge_gap_hours)
     mode = pl.col("mode")
     berth = mode == Mode.HOTELLING.value
     # Per-mode quantities become columns first (value where the mode matches, else 0), so that the

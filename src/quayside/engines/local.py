@@ -40,7 +40,14 @@ from quayside.emissions.factors import FactorSet, load_factor_set
 from quayside.emissions.kernel import compute_intervals
 from quayside.emissions.options import EmissionOptions
 from quayside.emissions.types import Pollutant
-from quayside.engines.calls import GROUPS, MODE_POLLUTANTS, MODES, POLLUTANTS, summarise_calls
+from quayside.engines.calls import (
+    DEFAULT_MERGE_GAP_HOURS,
+    GROUPS,
+    MODE_POLLUTANTS,
+    MODES,
+    POLLUTANTS,
+    summarise_calls,
+)
 from quayside.engines.staging import Staging, partitions_for
 from quayside.engines.vessels import VesselResolver, reduce_static
 from quayside.errors import InputError
@@ -69,6 +76,7 @@ class InventoryOptions:
     buckets: int | None = None
     bucket_rows: int = DEFAULT_BUCKET_ROWS
     duckdb_memory: str = "512MB"
+    call_merge_hours: float = DEFAULT_MERGE_GAP_HOURS
     write_report: bool = True
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,6 +86,7 @@ class InventoryOptions:
             "sea_margin_pct": self.sea_margin_pct,
             "gap_hours": self.gap_hours,
             "max_speed_kn": self.max_speed_kn,
+            "call_merge_hours": self.call_merge_hours,
         }
 
 
@@ -248,7 +257,7 @@ def compute_calls(
 ) -> BucketResult:
     """:func:`compute_bucket`, then the calls of those tracks with each vessel's identity and defaults."""
     intervals, track, delta = compute_bucket(positions, profile, resolver, factors, options)
-    calls = summarise_calls(intervals)
+    calls = summarise_calls(intervals, options.call_merge_hours)
     particulars = resolver.call_particulars(calls.get_column("mmsi").unique().to_list())
     return BucketResult(particulars.join(calls, on="mmsi", how="right"), intervals, track, delta)
 
