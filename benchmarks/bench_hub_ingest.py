@@ -246,7 +246,7 @@ def served(url: str, workers: int = 0) -> Iterator[tuple[str, int]]:
         command = [sys.executable, "-m", "uvicorn", "quayside.api.app:create_app", "--factory", *address]
         command += ["--workers", str(workers), "--no-access-log"]
     else:
-        command = [sys.executable, "-m", "quayside.cli", "serve", *address, "--db", url]
+        command = [sys.executable, "-m", "quayside.cli", "serve", *address, "--workers", "1", "--db", url]
     env = {**os.environ, "QUAYSIDE_DB_URL": url}
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"

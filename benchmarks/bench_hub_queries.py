@@ -75,6 +75,7 @@ from quayside.store.repositories.orgs import authenticate
 INGEST_BATCH = 1000
 MAX_PATHS = 2000  # distinct paths per route given to the generator; enough to defeat any result cache
 ROUTES = ("events?equipmentReference", "events/{eventID}", "containers/{ref}")
+WARM_UP_S = 2
 WRK_THREADS = 1  # one generator thread: the machine's other core serves
 
 
@@ -170,36 +171,38 @@ def tree_cpu_seconds(pid: int) -> float | None:
 
 @contextmanager
 def served(url: str, workers: int, access_log: bool) -> Iterator[tuple[str, int]]:
-    """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid."""
+    """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid.
+
+    Yields once every worker process has logged that its application started: a worker still importing
+    would leave the first run to the others.
+    """
     port = free_port()
     command = [sys.executable, "-m", "quayside.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--db", url, "--workers", str(workers)]
     command += ["--access-log"] if access_log else []
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"quayside serve exited with status {process.returncode}")
-            try:
-                httpx.get(f"{base}/openapi.json", timeout=1.0)
-                # Every worker must be up before timing starts; uvicorn starts them one after another.
-                if len(_children(process.pid)) >= (workers if workers > 1 else 0):
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("quayside serve did not answer in time")
-            time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S * max(1, workers)
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"quayside serve exited with status {process.returncode}")
+                log.seek(0)
+                if log.read().count(b"Application startup complete") >= workers:
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("quayside serve did not start in time")
+                time.sleep(0.2)
+            httpx.get(f"{base}/openapi.json", timeout=10.0)
+            yield base, process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 # --- wrk -----------------------------------------------------------------------------------------------
@@ -399,6 +402,8 @@ def bench_backend(backend: str, args: argparse.Namespace) -> list[RunResult]:
                     print(f"# {backend}: {route} answers {status}; skipped", flush=True)
                     continue
                 if use_wrk:
+                    # Not recorded: fills the statement caches and the database's page cache of every worker.
+                    run_wrk(base, key, paths, connections=4, rate=0, seconds=WARM_UP_S)
                     before = server_cpu()
                     raw = run_wrk(
                         base, key, paths, connections=args.connections, rate=args.rate, seconds=args.seconds

@@ -7,6 +7,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from quayside.store import db
+from quayside.store.models import ApiKey
+from quayside.store.models.base import utcnow
+from quayside.store.repositories import orgs
 
 Bearer = Callable[[str], dict[str, str]]
 
@@ -69,3 +75,41 @@ def test_openapi_is_served(client: TestClient) -> None:
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     names = {p["name"] for p in spec["paths"]["/v2/events"]["get"]["parameters"]}
     assert {"eventType", "equipmentReference", "eventCreatedDateTime:gte", "cursor", "limit"} <= names
+
+
+def test_key_revoked_by_another_process_is_refused_once_the_cache_expires(
+    client: TestClient, keys: Any, bearer: Bearer, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(orgs.PRINCIPAL_CACHE, "clock", lambda: now[0])
+    orgs.PRINCIPAL_CACHE.clear()
+    assert client.get("/v2/events", headers=bearer(keys.carrier)).status_code == 200
+    # Revoked as `quayside key revoke` in another process does it: in the database, not through this cache.
+    engine = db.make_engine(db_url)
+    with db.session_factory(engine)() as session:
+        session.execute(
+            update(ApiKey).where(ApiKey.prefix == keys.carrier.split("_")[1]).values(revoked_at=utcnow())
+        )
+        session.commit()
+    engine.dispose()
+    # Cached at t = 1000 s for AUTH_CACHE_TTL_S = 5 s: still accepted at 1004.9 s, refused from 1005 s.
+    assert orgs.AUTH_CACHE_TTL_S == 5.0
+    now[0] = 1004.9
+    assert client.get("/v2/events/x", headers=bearer(keys.carrier)).status_code == 404
+    now[0] = 1005.0
+    response = client.get("/v2/events", headers=bearer(keys.carrier))
+    assert response.status_code == 401
+    assert "revoked" in _message(response)
+    # The container route shares the same check.
+    assert client.get("/containers/APZU4812090", headers=bearer(keys.carrier)).status_code == 401
+
+
+def test_read_routes_check_the_scope_and_the_key_before_the_query(
+    client: TestClient, keys: Any, bearer: Bearer
+) -> None:
+    # A bad filter from a caller without a key is a 401, not a 4xx that describes the filter.
+    response = client.get("/v2/events", params={"eventType": "CUSTOMS", "limit": "0"})
+    assert response.status_code == 401
+    response = client.get("/containers/APZU4812090", headers=bearer("qsk_000000000000_" + "A" * 40))
+    assert response.status_code == 401
+    assert "not valid" in _message(response)

@@ -23,7 +23,18 @@ def test_serve_starts_on_a_fresh_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'served.sqlite'}"
     src = str(Path(__file__).resolve().parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "quayside.cli", "serve", "--port", str(port), "--db", url]
+    command = [
+        sys.executable,
+        "-m",
+        "quayside.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--db",
+        url,
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 15
