@@ -33,6 +33,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -45,6 +46,7 @@ from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus, Sub
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.events import event_document
 from quayside.store.repositories.subscriptions import (
+    blocked_callback_address,
     claim,
     enqueue_matching,
     owner_principal,
@@ -250,6 +252,10 @@ def _post(client: httpx.Client, batch: _Batch) -> _Outcome:
     clock = time.perf_counter()
     status: int | None = None
     error: str | None = None
+    blocked = blocked_callback_address(urlsplit(batch.url).hostname or "")
+    if blocked is not None:
+        error = f"callback address {blocked} is on a loopback, private or reserved network; not sent"
+        return _Outcome(started, 0, None, error)
     try:
         response = client.post(batch.url, content=batch.body, headers=headers)
         status = response.status_code

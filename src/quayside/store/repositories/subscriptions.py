@@ -250,7 +250,54 @@ def check_callback_url(url: Any, *, field: str = "callbackUrl") -> str:
         )
     if len(text) > 2000:
         raise InputError("longer than 2000 characters", field=field, value=text)
+    blocked = blocked_callback_address(parts.hostname, resolve=False)
+    if blocked is not None:
+        raise InputError(
+            f"callback address {blocked} is on a loopback, private or reserved network",
+            field=field,
+            value=text,
+            hint=f"use a public address, or set {ALLOW_PRIVATE_ENV}=1 for receivers inside your own network",
+        )
     return text
+
+
+#: Set to 1 to allow callbacks to loopback, private and link-local addresses (a receiver inside the
+#: operator's own network, or tests on loopback). Off by default: a member must not make the hub call into
+#: the hub's own network (server-side request forgery).
+ALLOW_PRIVATE_ENV = "QUAYSIDE_ALLOW_PRIVATE_CALLBACKS"
+
+
+def blocked_callback_address(host: str, *, resolve: bool = True) -> str | None:
+    """The first address of ``host`` that callbacks may not reach, or None when all are allowed.
+
+    A literal IP (or ``localhost``) is judged as it stands; with ``resolve`` a name is looked up and every
+    address it resolves to is judged, so that a name pointing inside the network is refused at delivery
+    time even when it looked harmless at subscription time. A name that does not resolve is not blocked
+    here (the delivery then fails as unreachable).
+    """
+    import ipaddress
+    import os
+    import socket
+
+    if os.environ.get(ALLOW_PRIVATE_ENV, "") == "1":
+        return None
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return name
+    try:
+        candidates = [ipaddress.ip_address(name)]
+    except ValueError:
+        if not resolve:
+            return None
+        try:
+            infos = socket.getaddrinfo(name, None)
+        except OSError:
+            return None
+        candidates = [ipaddress.ip_address(info[4][0]) for info in infos]
+    for address in candidates:
+        if not address.is_global or address.is_multicast:
+            return str(address)
+    return None
 
 
 def subscription_document(subscription: Subscription) -> dict[str, Any]:
