@@ -89,6 +89,9 @@ def inventory(
     buckets: Annotated[
         int, typer.Option(min=0, help="Vessel buckets streamed through the kernel (0: by input size).")
     ] = 0,
+    engine: Annotated[
+        str, typer.Option(help="Run the kernel locally (DuckDB/Polars) or on a local Apache Spark session.")
+    ] = "local",
 ) -> None:
     """Compute the port-call emissions inventory of AIS INPUTs and write calls, totals and a report."""
     from quayside.engines.local import InventoryOptions, run_inventory
@@ -101,6 +104,7 @@ def inventory(
         gap_hours=gap_hours,
         rejects_path=rejects,
         buckets=buckets or None,
+        engine=engine,
     )
     with _progress_bars() as progress:
         result = run_inventory(

@@ -61,3 +61,26 @@ def test_spark_calls_equal_local_calls(spark: object, tmp_path: Path) -> None:
         worst = ((left - right).abs() / left.abs().clip(lower_bound=1e-12)).max()
         assert worst is None or worst < 1e-9, column
     assert pl.Series(a.get_column("departure")).equals(pl.Series(b.get_column("departure")))
+
+
+def test_inventory_on_spark_equals_the_local_inventory(spark: object, tmp_path: Path) -> None:
+    simulate_traffic(port="san-pedro-bay", days=1, seed=8, out_dir=tmp_path)
+    runs = {}
+    for engine in ("local", "spark"):
+        runs[engine] = run_inventory(
+            [tmp_path / "ais.parquet"],
+            registry=tmp_path / "registry.csv",
+            port="san-pedro-bay",
+            out_dir=tmp_path / engine,
+            options=InventoryOptions(write_report=False, engine=engine),
+        )
+    local, distributed = runs["local"], runs["spark"]
+    assert distributed.counts == local.counts
+    assert distributed.ingest.rejected_by_reason == local.ingest.rejected_by_reason
+    assert distributed.totals_g == pytest.approx(local.totals_g, rel=1e-9)
+    assert local.calls.height > 5
+    assert (
+        distributed.calls.select("call_id", "berths")
+        .sort("call_id")
+        .equals(local.calls.select("call_id", "berths").sort("call_id"))
+    )

@@ -50,13 +50,15 @@ from quayside.engines.calls import (
 )
 from quayside.engines.staging import Staging, partitions_for
 from quayside.engines.vessels import VesselResolver, reduce_static
-from quayside.errors import InputError
+from quayside.errors import ConfigError, InputError
 from quayside.geo.profiles import PortProfile, load_profile
 from quayside.vessels.registry import Registry, load_registry
 
 #: Rows per vessel bucket the engine aims for; peak memory grows with it (about 1.7 KB a row, measured
 #: in docs/performance.md), so 500,000 rows keep a run of any size near 1.5 GB.
 DEFAULT_BUCKET_ROWS = 500_000
+#: The runners of the kernel: this module's DuckDB/Polars loop, or Apache Spark (``engines/spark.py``).
+ENGINES = ("local", "spark")
 #: Interval start points kept for the report's map.
 TRACK_SAMPLE_ROWS = 150_000
 
@@ -77,6 +79,7 @@ class InventoryOptions:
     bucket_rows: int = DEFAULT_BUCKET_ROWS
     duckdb_memory: str = "512MB"
     call_merge_hours: float = DEFAULT_MERGE_GAP_HOURS
+    engine: str = "local"  # or "spark": the same functions, run per vessel by Apache Spark
     write_report: bool = True
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +90,7 @@ class InventoryOptions:
             "gap_hours": self.gap_hours,
             "max_speed_kn": self.max_speed_kn,
             "call_merge_hours": self.call_merge_hours,
+            "engine": self.engine,
         }
 
 
@@ -143,6 +147,10 @@ def run_inventory(
     options = options or InventoryOptions()
     if not inputs:
         raise InputError("no AIS input files given", hint="pass one or more NMEA, CSV or Parquet files")
+    if options.engine not in ENGINES:
+        raise ConfigError(
+            "unknown engine", field="engine", value=options.engine, hint=f"use one of {ENGINES}"
+        )
     profile = port if isinstance(port, PortProfile) else load_profile(port)
     reg = registry if isinstance(registry, Registry) or registry is None else load_registry(registry)
     factors = load_factor_set(aux_table=options.aux_table, gwp=options.gwp)
@@ -162,6 +170,9 @@ def run_inventory(
         # Bounded memory: DuckDB spills its sort to the staging directory rather than grow past the limit.
         con.execute(f"SET threads TO 2; SET memory_limit = '{options.duckdb_memory}'")
         con.execute(f"SET temp_directory = '{stage / 'spill'}'")
+        if options.engine == "spark":
+            report = report.merge(_run_spark(staging, resolver, profile, factors, options, acc))
+            buckets = []  # the Spark job did the buckets' work
         for k, files in enumerate(buckets):
             if progress:
                 progress("compute", k, len(buckets))
@@ -274,6 +285,30 @@ def locate(track: pl.DataFrame, profile: PortProfile) -> pl.DataFrame:
     )
 
 
+def _run_spark(
+    staging: Staging,
+    resolver: VesselResolver,
+    profile: PortProfile,
+    factors: FactorSet,
+    options: InventoryOptions,
+    acc: _Accumulator,
+) -> IngestReport:
+    """The bucket loop's work done by a local Spark session; returns the cleaning counts."""
+    from quayside.engines.spark import active_session, local_session, spark_inventory
+
+    existing = active_session()  # a session the caller started (a cluster, a notebook) is used, not stopped
+    spark = existing or local_session()
+    try:
+        calls, outside, delta = spark_inventory(
+            spark, staging.files(), resolver=resolver, profile=profile, factors=factors, options=options
+        )
+    finally:
+        if existing is None:
+            spark.stop()
+    acc.add_calls(calls, outside)
+    return delta
+
+
 def _decode(codes: np.ndarray, values: list[str]) -> pa.Array:  # type: ignore[type-arg]
     """Zone codes (-1: none) as strings, through an Arrow dictionary: no Python object per point."""
     indices = pa.array(codes, mask=codes < 0, type=pa.int32())
@@ -318,6 +353,11 @@ class _Accumulator:
         self.points += done.track.height
         step = max(1, done.intervals.height // max(1, TRACK_SAMPLE_ROWS // 8))
         self._samples.append(done.intervals.select("mmsi", "lon", "lat", "mode").gather_every(step))
+
+    def add_calls(self, calls: pl.DataFrame, outside_boundary: int) -> None:
+        """Calls computed elsewhere (the Spark runner): no track sample for the map."""
+        self._calls.append(calls)
+        self.outside_boundary += outside_boundary
 
     def calls(self) -> pl.DataFrame | None:
         if not self._calls:

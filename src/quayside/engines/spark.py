@@ -11,6 +11,7 @@ PySpark is an optional dependency (``pip install quayside[spark]``; it needs a J
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyarrow as pa
 
+from quayside.ais.report import IngestReport, Reject
 from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import load_factor_set
 from quayside.engines.local import InventoryOptions, compute_calls
@@ -30,6 +32,15 @@ from quayside.vessels.registry import Registry
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+
+def active_session() -> SparkSession | None:
+    """The Spark session already running in this process, if any."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ConfigError("PySpark is not installed", hint="pip install 'quayside[spark]'") from exc
+    return SparkSession.getActiveSession()
 
 
 def local_session(cores: int = 2, app_name: str = "quayside") -> SparkSession:
@@ -90,6 +101,80 @@ def spark_calls(
     arrow = result.toArrow()
     calls = pl.DataFrame(arrow.select(schema.names).cast(schema))
     return calls.sort("arrival", "mmsi")
+
+
+def spark_inventory(
+    spark: SparkSession,
+    positions: Sequence[Path | str],
+    *,
+    resolver: VesselResolver,
+    profile: PortProfile,
+    factors: Any,
+    options: InventoryOptions,
+) -> tuple[pl.DataFrame, int, IngestReport]:
+    """Calls, reports outside the boundary and the cleaning counts, computed by Spark in one job.
+
+    Each vessel group yields its call rows and one row of counts (``_kind`` tells them apart), so the
+    tracks are cleaned, located and computed once; the driver splits the two.
+    """
+    frame = spark.read.parquet(*[str(p) for p in positions]).where("ts IS NOT NULL")
+    resolver.resolve(int(row[0]) for row in frame.select("mmsi").distinct().collect())
+    calls_schema = _call_schema(profile, resolver, factors, options)
+    schema = calls_schema.append(pa.field("_kind", pa.string()))
+    schema = schema.append(pa.field("_outside", pa.int64())).append(pa.field("_delta", pa.string()))
+
+    def per_vessel(track: pa.Table) -> pa.Table:
+        table = track.select(POSITION_SCHEMA.names).cast(POSITION_SCHEMA).sort_by([("ts", "ascending")])
+        done = compute_calls(table, profile, resolver, factors, options)
+        calls = done.calls.to_arrow().select(calls_schema.names).cast(calls_schema)
+        n = calls.num_rows
+        calls = calls.append_column("_kind", pa.array(["call"] * n, pa.string()))
+        calls = calls.append_column("_outside", pa.nulls(n, pa.int64())).append_column(
+            "_delta", pa.nulls(n, pa.string())
+        )
+        outside = int((~done.track.get_column("in_boundary")).sum())
+        counts: dict[str, list[object]] = {name: [None] for name in calls_schema.names}
+        counts |= {
+            "_kind": ["counts"],
+            "_outside": [outside],
+            "_delta": [json.dumps(_delta_dict(done.delta))],
+        }
+        return pa.concat_tables([calls, pa.table(counts, schema=schema)])
+
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    arrow = frame.groupBy("mmsi").applyInArrow(per_vessel, schema=from_arrow_schema(schema)).toArrow()
+    result = pl.DataFrame(arrow.select(schema.names).cast(schema))
+    calls = result.filter(pl.col("_kind") == "call").drop("_kind", "_outside", "_delta")
+    counts = result.filter(pl.col("_kind") == "counts")
+    delta = IngestReport()
+    for text in counts.get_column("_delta").to_list():
+        delta = delta.merge(_delta_report(json.loads(text)))
+    return calls.sort("arrival", "mmsi"), int(counts.get_column("_outside").sum()), delta
+
+
+def _delta_dict(report: IngestReport) -> dict[str, Any]:
+    return {
+        "accepted": report.accepted,
+        "rejected": report.rejected,
+        "duplicates": report.duplicates,
+        "untimed": report.untimed,
+        "rejected_by_reason": report.rejected_by_reason,
+        "examples": [[r.source, r.record, r.field, r.reason, r.raw] for r in report.examples],
+    }
+
+
+def _delta_report(data: dict[str, Any]) -> IngestReport:
+    examples = [Reject(*e) for e in data["examples"]]
+    return IngestReport(
+        accepted=data["accepted"],
+        rejected=data["rejected"],
+        duplicates=data["duplicates"],
+        untimed=data["untimed"],
+        rejected_by_reason=dict(data["rejected_by_reason"]),
+        examples=examples,
+        rejects=list(examples),
+    )
 
 
 def _call_schema(
