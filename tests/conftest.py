@@ -47,6 +47,8 @@ PG_ENV = "QUAYSIDE_TEST_PG_URL"
 def _loopback_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite's callback receivers listen on loopback, which the hub refuses unless allowed."""
     monkeypatch.setenv("QUAYSIDE_ALLOW_PRIVATE_CALLBACKS", "1")
+
+
 ALL_SCOPES = tuple(Scope)
 
 
