@@ -32,26 +32,11 @@ from quayside.emissions.types import EngineGroup, Mode, Pollutant
 from quayside.emissions.vessel_params import PARAM_SCHEMA, VesselParams, resolve_vessel
 from quayside.errors import ConfigError, InputError
 from quayside.vessels.defaults import default_row, size_unit
-from quayside.vessels.registry import parse_ship_type
+from quayside.vessels.registry import PARTICULARS, parse_ship_type
 from quayside.vessels.types import ShipType
 
 _TOP_KEYS = frozenset({"vessel", "legs", "options"})
-_VESSEL_KEYS = frozenset(
-    {
-        "ship_type",
-        "teu",
-        "dwt",
-        "gt",
-        "mcr_kw",
-        "service_speed_kn",
-        "engine",
-        "fuel",
-        "keel_laid_year",
-        "aux_kw",
-        "boiler_kw",
-        "shore_power",
-    }
-)
+_VESSEL_KEYS = frozenset({*PARTICULARS, "aux_kw", "boiler_kw", "shore_power"})
 _LEG_KEYS = frozenset({"mode", "hours", "speed_kn", "distance_nm", "eca"})
 _OPTION_KEYS = frozenset(
     {

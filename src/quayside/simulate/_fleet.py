@@ -11,23 +11,10 @@ from typing import TypeVar
 import numpy as np
 
 from quayside.simulate._params import SimParams, TypeParams
+from quayside.vessels.registry import PARTICULARS
 from quayside.vessels.types import EngineType, Fuel, ShipType
 
-REGISTRY_COLUMNS = (
-    "mmsi",
-    "imo",
-    "name",
-    "ship_type",
-    "teu",
-    "dwt",
-    "gt",
-    "mcr_kw",
-    "service_speed_kn",
-    "engine",
-    "fuel",
-    "keel_laid_year",
-    "shore_power",
-)
+REGISTRY_COLUMNS = ("mmsi", "imo", "name", *PARTICULARS, "shore_power")
 #: Registry cells that may be left empty on purpose (identity and type always stay filled).
 _T = TypeVar("_T")
 _BLANKABLE = (

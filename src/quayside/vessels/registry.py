@@ -48,10 +48,8 @@ _FLOAT_FIELDS: tuple[str, ...] = (
     *AUX_FIELDS,
     *BOILER_FIELDS,
 )
-COLUMNS: tuple[str, ...] = (
-    "mmsi",
-    "imo",
-    "name",
+#: The vessel particulars, in the vocabulary the registry, the simulator and ``emissions estimate`` share.
+PARTICULARS: tuple[str, ...] = (
     "ship_type",
     "teu",
     "dwt",
@@ -61,10 +59,8 @@ COLUMNS: tuple[str, ...] = (
     "engine",
     "fuel",
     "keel_laid_year",
-    *AUX_FIELDS,
-    *BOILER_FIELDS,
-    "shore_power",
 )
+COLUMNS: tuple[str, ...] = ("mmsi", "imo", "name", *PARTICULARS, *AUX_FIELDS, *BOILER_FIELDS, "shore_power")
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
