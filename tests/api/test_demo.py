@@ -120,7 +120,7 @@ def _inventory_calls(out: Path) -> None:
     """calls.parquet as the inventory writes it, for call 1 of the fixture (APMT, berthed START + 1 day)."""
     import polars as pl
 
-    from quayside.visibility.jit import CALL_COLUMNS
+    from quayside.visibility.jit_ais import CALL_COLUMNS
 
     berth = START + timedelta(days=1)
     time = pl.Datetime("us", "UTC")

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from quayside.api.cli_actions import load_port_call_file
 from quayside.errors import InputError
-from quayside.visibility.jit import CALL_COLUMNS
+from quayside.visibility.jit_ais import CALL_COLUMNS
 
 Bearer = Callable[[str], dict[str, str]]
 CALL = "0342254a-5927-4856-b9c9-aa12e7c00563"

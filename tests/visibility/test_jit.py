@@ -11,14 +11,8 @@ import pytest
 from quayside.errors import InputError
 from quayside.geo.profiles import load_profile
 from quayside.store.types import JitEventType, JitServiceType
-from quayside.visibility.jit import (
-    CALL_COLUMNS,
-    ScheduleTime,
-    ais_port_calls,
-    match_schedule,
-    parse_port_calls,
-    parse_timestamps,
-)
+from quayside.visibility.jit import parse_port_calls, parse_timestamps
+from quayside.visibility.jit_ais import CALL_COLUMNS, ScheduleTime, ais_port_calls, match_schedule
 from quayside.visibility.model import Classifier
 
 CALL = "0342254a-5927-4856-b9c9-aa12e7c00563"

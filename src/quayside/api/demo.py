@@ -53,14 +53,8 @@ from quayside.store.repositories.orgs import (
 )
 from quayside.store.types import JitEventType, OrgRole, Scope
 from quayside.visibility.documents import parse_datetime
-from quayside.visibility.jit import (
-    AisCall,
-    PortCallPhaseTypeCode,
-    ScheduleTime,
-    ais_port_calls,
-    match_schedule,
-    stable_id,
-)
+from quayside.visibility.jit import PortCallPhaseTypeCode, stable_id
+from quayside.visibility.jit_ais import AisCall, ScheduleTime, ais_port_calls, match_schedule
 from quayside.visibility.model import Classifier
 from quayside.visibility.timezones import port_zone
 

@@ -35,7 +35,8 @@ from quayside.store.repositories.portcalls import (
     store_timestamps,
 )
 from quayside.store.types import JitServiceType, OrgRole, Scope
-from quayside.visibility.jit import ais_port_calls, local_datetime, parse_port_calls, parse_timestamps
+from quayside.visibility.jit import parse_port_calls, parse_timestamps
+from quayside.visibility.jit_ais import ais_port_calls, local_datetime
 from quayside.visibility.model import Classifier
 from quayside.visibility.rejects import Reject
 

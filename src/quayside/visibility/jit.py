@@ -16,30 +16,26 @@ The service / event / classifier conditions of the spec are the table :data:`SER
 ``ANCHORAGE`` also takes ``ARRI`` (JIT 1.x "arrival at anchorage"), which is what the vessel-call reads and
 the anchorage-wait KPI use as anchorage arrival; JIT 2.0 itself only lists ``STRT``/``CMPL`` for it.
 
-:func:`ais_port_calls` turns an emissions inventory's ``calls.parquet`` into such documents (ACT times).
+Port calls seen in AIS are mapped to these documents in :mod:`quayside.visibility.jit_ais`.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-import polars as pl
-
 from quayside.errors import InputError
-from quayside.geo.profiles import PortProfile
 from quayside.store.types import JitEventType, JitFacilityType, JitServiceType
 from quayside.vessels.registry import imo_check_digit_ok
 from quayside.visibility.codes import is_unlocode
-from quayside.visibility.documents import format_datetime, parse_datetime
+from quayside.visibility.documents import parse_datetime
 from quayside.visibility.model import Classifier
 from quayside.visibility.rejects import Reject
-from quayside.visibility.timezones import port_zone
 
 CodeT = TypeVar("CodeT", bound=StrEnum)
 
@@ -134,7 +130,7 @@ class JitTimestamp:
     is_fyi: bool = False
 
 
-class _FieldError(Exception):
+class JitFieldError(Exception):
     def __init__(self, field: str, reason: str, value: object = None) -> None:
         super().__init__(reason)
         self.field, self.reason, self.value = field, reason, value
@@ -151,7 +147,7 @@ def _items(payload: Any, source: str) -> list[Any]:
 def _get(doc: Mapping[str, Any], name: str, *, required: bool = False) -> Any:
     value = doc.get(name)
     if value is None and required:
-        raise _FieldError(name, "is required")
+        raise JitFieldError(name, "is required")
     return value
 
 
@@ -162,7 +158,7 @@ def _uuid(doc: Mapping[str, Any], name: str, *, required: bool = False) -> str |
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        raise _FieldError(name, "must be a UUID", value) from None
+        raise JitFieldError(name, "must be a UUID", value) from None
 
 
 def _text(doc: Mapping[str, Any], name: str, limit: int, *, path: str | None = None) -> str | None:
@@ -170,14 +166,16 @@ def _text(doc: Mapping[str, Any], name: str, limit: int, *, path: str | None = N
     if value is None:
         return None
     if not isinstance(value, str) or not _TEXT.match(value) or len(value) > limit:
-        raise _FieldError(path or name, f"must be text of 1 to {limit} characters without edge spaces", value)
+        raise JitFieldError(
+            path or name, f"must be text of 1 to {limit} characters without edge spaces", value
+        )
     return value
 
 
 def _flag(doc: Mapping[str, Any], name: str) -> bool:
     value = doc.get(name, False)
     if not isinstance(value, bool):
-        raise _FieldError(name, "must be true or false", value)
+        raise JitFieldError(name, "must be true or false", value)
     return value
 
 
@@ -192,38 +190,42 @@ def _required_code(enum: type[CodeT], doc: Mapping[str, Any], name: str) -> Code
         return enum(value)
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
-        raise _FieldError(name, f"unknown code (use one of {allowed})", value) from None
+        raise JitFieldError(name, f"unknown code (use one of {allowed})", value) from None
 
 
 def _port_call(index: int, doc: Any) -> JitPortCall:
     if not isinstance(doc, dict):
-        raise _FieldError("", "must be a JSON object", None)
+        raise JitFieldError("", "must be a JSON object", None)
     call_id = _uuid(doc, "portCallID", required=True)
     port = _get(doc, "UNLocationCode", required=True)
     if not is_unlocode(port):
-        raise _FieldError("UNLocationCode", "not a UN/LOCODE (2 letters + 3 letters or digits 2-9)", port)
+        raise JitFieldError("UNLocationCode", "not a UN/LOCODE (2 letters + 3 letters or digits 2-9)", port)
     vessel = _get(doc, "vessel", required=True)
     if not isinstance(vessel, dict):
-        raise _FieldError("vessel", "must be an object", vessel)
+        raise JitFieldError("vessel", "must be an object", vessel)
     imo = vessel.get("vesselIMONumber")
     if imo is None:
-        raise _FieldError("vessel.vesselIMONumber", "is required (Quayside identifies vessels by IMO number)")
+        raise JitFieldError(
+            "vessel.vesselIMONumber", "is required (Quayside identifies vessels by IMO number)"
+        )
     if not isinstance(imo, str) or not valid_imo(imo):
-        raise _FieldError("vessel.vesselIMONumber", "not a valid IMO number (7 digits with check digit)", imo)
+        raise JitFieldError(
+            "vessel.vesselIMONumber", "not a valid IMO number (7 digits with check digit)", imo
+        )
     mmsi = vessel.get("MMSINumber")
     if mmsi is not None and not (isinstance(mmsi, str) and re.fullmatch(r"[0-9]{9}", mmsi)):
-        raise _FieldError("vessel.MMSINumber", "must be 9 digits", mmsi)
+        raise JitFieldError("vessel.MMSINumber", "must be 9 digits", mmsi)
     facility = doc.get("facility")
     code = None
     if facility is not None:
         if not isinstance(facility, dict):
-            raise _FieldError("facility", "must be an object", facility)
+            raise JitFieldError("facility", "must be an object", facility)
         code = _text(facility, "facilityCode", MAX_LENGTH["facilityCode"], path="facility.facilityCode")
         if code is None:
-            raise _FieldError("facility.facilityCode", "is required")
+            raise JitFieldError("facility.facilityCode", "is required")
         provider = facility.get("facilityCodeListProvider")
         if provider != "SMDG":
-            raise _FieldError(
+            raise JitFieldError(
                 "facility.facilityCodeListProvider", "Quayside takes SMDG terminal codes", provider
             )
     limit = MAX_LENGTH["voyage"]
@@ -244,7 +246,7 @@ def _port_call(index: int, doc: Any) -> JitPortCall:
 
 def _timestamp(index: int, doc: Any) -> JitTimestamp:
     if not isinstance(doc, dict):
-        raise _FieldError("", "must be a JSON object", None)
+        raise JitFieldError("", "must be a JSON object", None)
     stamp_id = _uuid(doc, "timestampID", required=True)
     call_id = _uuid(doc, "portCallID", required=True)
     service = _required_code(JitServiceType, doc, "portCallServiceTypeCode")
@@ -252,17 +254,19 @@ def _timestamp(index: int, doc: Any) -> JitTimestamp:
     classifier = _required_code(Classifier, doc, "classifierCode")
     rule = SERVICE_RULES.get(service)
     if rule is None:
-        raise _FieldError("portCallServiceTypeCode", "this service carries no timestamps", service.value)
+        raise JitFieldError("portCallServiceTypeCode", "this service carries no timestamps", service.value)
     if event not in rule.events:
         allowed = "/".join(sorted(e.value for e in rule.events))
-        raise _FieldError("portCallServiceEventTypeCode", f"{service.value} takes {allowed}", event.value)
+        raise JitFieldError("portCallServiceEventTypeCode", f"{service.value} takes {allowed}", event.value)
     if classifier not in rule.classifiers:
-        raise _FieldError(
+        raise JitFieldError(
             "classifierCode", f"{service.value} has actual (ACT) timestamps only", classifier.value
         )
     when = parse_datetime(_get(doc, "dateTime", required=True))
     if when is None:
-        raise _FieldError("dateTime", "must be an ISO 8601 date-time with a zone offset", doc.get("dateTime"))
+        raise JitFieldError(
+            "dateTime", "must be an ISO 8601 date-time with a zone offset", doc.get("dateTime")
+        )
     phase = _code(PortCallPhaseTypeCode, doc, "portCallPhaseTypeCode")
     service_id = _uuid(doc, "portCallServiceID") or stable_id(call_id, service.value, event.value, phase)
     return JitTimestamp(
@@ -289,7 +293,7 @@ def _parse(payload: Any, source: str, build: Any) -> tuple[list[Any], list[Rejec
     for index, doc in enumerate(_items(payload, source)):
         try:
             good.append(build(index, doc))
-        except _FieldError as bad:
+        except JitFieldError as bad:
             rejects.append(Reject(index, f"[{index}].{bad.field}".rstrip("."), bad.reason, bad.value, source))
     return good, rejects
 
@@ -314,249 +318,3 @@ def parse_timestamps(payload: Any, *, source: str) -> tuple[list[JitTimestamp], 
         When ``payload`` is neither an object nor an array.
     """
     return _parse(payload, source, _timestamp)
-
-
-def local_datetime(moment: datetime, un_location_code: str) -> str:
-    """``moment`` as the spec's "local date and time" at the port (UTC when its zone is unknown)."""
-    return format_datetime(moment.astimezone(port_zone(un_location_code) or UTC))
-
-
-# --- port calls seen by AIS --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AisPoint:
-    """One ``calls.parquet`` time column and the JIT service event it is the actual (ACT) time of."""
-
-    column: str
-    service: JitServiceType
-    event: JitEventType
-    facility_type: JitFacilityType | None
-    phase: PortCallPhaseTypeCode | None
-
-
-#: What each call time of the emissions inventory (``engines/calls.py``) is in JIT terms. ``arrival`` is the
-#: first report inside the inventory boundary and ``departure`` the last: taken as pilot boarding place
-#: arrival and start of the outbound sea passage (an approximation, U: the boundary lies outside the pilot
-#: station). Berth times are the first and last hotelling interval (first line, last line).
-AIS_POINTS: tuple[AisPoint, ...] = (
-    AisPoint(
-        "arrival",
-        JitServiceType.PILOT_BOARDING_PLACE,
-        JitEventType.ARRI,
-        JitFacilityType.PBPL,
-        PortCallPhaseTypeCode.INBD,
-    ),
-    AisPoint("anchorage_arrival", JitServiceType.ANCHORAGE, JitEventType.ARRI, JitFacilityType.ANCH, None),
-    AisPoint(
-        "berth_arrival",
-        JitServiceType.BERTH,
-        JitEventType.ARRI,
-        JitFacilityType.BRTH,
-        PortCallPhaseTypeCode.INBD,
-    ),
-    AisPoint(
-        "berth_departure",
-        JitServiceType.BERTH,
-        JitEventType.DEPA,
-        JitFacilityType.BRTH,
-        PortCallPhaseTypeCode.OUTB,
-    ),
-    AisPoint("departure", JitServiceType.SEA_PASSAGE, JitEventType.STRT, None, PortCallPhaseTypeCode.OUTB),
-)
-#: Points that only exist if the vessel was seen arriving / leaving (not already at anchor or berth when the
-#: AIS record starts, nor still at berth when it ends).
-_INBOUND = ("arrival", "anchorage_arrival", "berth_arrival")
-_OUTBOUND = ("berth_departure", "departure")
-CALL_COLUMNS = ("mmsi", "imo", "vessel_name", "call_type", "berths", *(p.column for p in AIS_POINTS))
-
-
-@dataclass(frozen=True)
-class AisCall:
-    """One berth call of the inventory as JIT documents; ``times`` are the ACT times by column."""
-
-    row: int
-    port_call: dict[str, Any]
-    timestamps: list[dict[str, Any]]
-    vessel_imo: str
-    un_location_code: str
-    facility_code: str | None
-    times: dict[str, datetime]
-
-
-@dataclass
-class AisPortCalls:
-    """:func:`ais_port_calls` output: the calls, rejected rows, and rows skipped (not berth calls)."""
-
-    calls: list[AisCall] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    skipped: int = 0
-
-
-def _berth(profile: PortProfile, berths: str | None) -> tuple[str | None, str | None]:
-    """The first berth zone with a terminal code (else the first berth), and that code."""
-    ids = [part for part in (berths or "").split(";") if part]
-    zones = [profile.zone(zone_id) for zone_id in ids]
-    coded = [zone for zone in zones if zone.terminal_code]
-    chosen = coded[0] if coded else (zones[0] if zones else None)
-    if chosen is None:
-        return None, None
-    return chosen.id, chosen.terminal_code or None
-
-
-def _ais_call(
-    row: int, item: Mapping[str, Any], profile: PortProfile, facility_ports: Mapping[str, str]
-) -> AisCall:
-    imo = item.get("imo")
-    imo_text = f"{imo:07d}" if isinstance(imo, int) else None
-    if imo_text is None or not valid_imo(imo_text):
-        raise _FieldError("imo", "no valid IMO number: the store knows vessels by IMO number", imo)
-    berth_id, code = _berth(profile, item.get("berths"))
-    if berth_id is None:
-        raise _FieldError("berths", "a berth call without a berth zone", item.get("berths"))
-    port = facility_ports.get(code) if code else None
-    if port is None and len(profile.unlocodes) == 1:
-        port = profile.unlocodes[0]
-    if port is None:
-        raise _FieldError(
-            "berths",
-            f"cannot tell which port of {', '.join(profile.unlocodes)} berth '{berth_id}' belongs to "
-            "(register its terminal as a facility)",
-            code or berth_id,
-        )
-    times = {p.column: item[p.column] for p in AIS_POINTS if isinstance(item.get(p.column), datetime)}
-    start, end = times.get("arrival"), times.get("departure")
-    if start is not None and any(times[c] <= start for c in _INBOUND[1:] if c in times):
-        # Anchored or berthed at the first report: the AIS record began mid-call, so neither the arrival
-        # nor those points were seen.
-        times = {k: v for k, v in times.items() if not (k in _INBOUND and v <= start)}
-    if end is not None and "berth_departure" in times and times["berth_departure"] >= end:
-        times = {k: v for k, v in times.items() if k not in _OUTBOUND}  # still at berth when it ends
-    call_id = stable_id("ais", profile.key, item.get("mmsi"), format_datetime(item["arrival"]))
-    vessel: dict[str, Any] = {"vesselIMONumber": imo_text}
-    mmsi = item.get("mmsi")
-    if isinstance(mmsi, int) and 100_000_000 <= mmsi <= 999_999_999:
-        vessel["MMSINumber"] = str(mmsi)
-    name = item.get("vessel_name")
-    if isinstance(name, str) and name.strip():
-        vessel["name"] = name.strip()[: MAX_LENGTH["name"]].strip()
-    document: dict[str, Any] = {"portCallID": call_id, "UNLocationCode": port, "vessel": vessel}
-    if code:
-        document["facility"] = {"facilityCode": code, "facilityCodeListProvider": "SMDG"}
-    stamps = []
-    for point in AIS_POINTS:
-        when = times.get(point.column)
-        if when is None:
-            continue
-        stamp: dict[str, Any] = {
-            "timestampID": stable_id(call_id, point.service.value, point.event.value, Classifier.ACT.value),
-            "portCallID": call_id,
-            "portCallServiceTypeCode": point.service.value,
-            "portCallServiceEventTypeCode": point.event.value,
-            "classifierCode": Classifier.ACT.value,
-            "dateTime": local_datetime(when, port),
-        }
-        if point.phase is not None:
-            stamp["portCallPhaseTypeCode"] = point.phase.value
-        if point.facility_type is not None:
-            stamp["facilityTypeCode"] = point.facility_type.value
-        stamps.append(stamp)
-    return AisCall(row, document, stamps, imo_text, port, code, times)
-
-
-def ais_port_calls(
-    calls: pl.DataFrame, profile: PortProfile, *, facility_ports: Mapping[str, str], source: str
-) -> AisPortCalls:
-    """JIT port call and ACT timestamp documents for the berth calls of an inventory's ``calls.parquet``.
-
-    Parameters
-    ----------
-    calls
-        The inventory's call table (columns :data:`CALL_COLUMNS`; times timezone-aware).
-    profile
-        The port profile the inventory was run with: berth zone → SMDG terminal code.
-    facility_ports
-        Terminal code → UN/LOCODE of the registered facilities; for a profile with one UN/LOCODE, a berth
-        without a known terminal is placed at that port.
-    source
-        Name of the file, for rejects (row = 0-based row of the table).
-
-    Returns
-    -------
-    AisPortCalls
-        Anchorage-only and pass-through calls are ``skipped``; berth calls that cannot be placed (no IMO,
-        unknown port) are rejects naming row and column. Identifiers are UUID-5 of the vessel's MMSI and
-        boundary arrival, so loading the same inventory twice gives the same documents.
-
-    Raises
-    ------
-    InputError
-        When a column of :data:`CALL_COLUMNS` is missing.
-    """
-    missing = [column for column in CALL_COLUMNS if column not in calls.columns]
-    if missing:
-        raise InputError(
-            f"not an inventory call table: missing {', '.join(missing)}", source=source, field=missing[0]
-        )
-    out = AisPortCalls()
-    for row, item in enumerate(calls.select(CALL_COLUMNS).iter_rows(named=True)):
-        if item["call_type"] != "berth":
-            out.skipped += 1
-            continue
-        try:
-            out.calls.append(_ais_call(row, item, profile, facility_ports))
-        except _FieldError as bad:
-            out.rejects.append(Reject(row, bad.field, bad.reason, bad.value, source))
-    return out
-
-
-# --- a carrier schedule matched to AIS calls -------------------------------------------------------------
-
-#: A schedule voyage and an AIS call are the same call when their berth times are this close (hours): a
-#: schedule estimate may be a day off; the next call of the same vessel at the same terminal is weeks away.
-MATCH_WINDOW_H = 48.0
-_SCHEDULE_COLUMN = {JitEventType.ARRI: "berth_arrival", JitEventType.DEPA: "berth_departure"}
-
-
-@dataclass(frozen=True)
-class ScheduleTime:
-    """One row of a vessel schedule (``csvfeeds.SCHEDULE_COLUMNS``), parsed."""
-
-    vessel_imo: str
-    carrier_code: str
-    carrier_voyage_number: str
-    un_location_code: str
-    facility_code: str | None
-    event: JitEventType
-    classifier: Classifier
-    date_time: datetime
-
-
-def match_schedule(
-    calls: Sequence[AisCall], schedule: Sequence[ScheduleTime]
-) -> dict[int, list[ScheduleTime]]:
-    """The schedule rows of each AIS call (by ``AisCall.row``): same IMO and terminal, nearest voyage.
-
-    A voyage (vessel, carrier, voyage number, port, terminal) goes to the AIS call whose actual berth
-    arrival or departure is nearest to one of its ARRI/DEPA times, if within :data:`MATCH_WINDOW_H`.
-    """
-    voyages: dict[tuple[str, str, str, str, str | None], list[ScheduleTime]] = {}
-    for item in schedule:
-        key = (item.vessel_imo, item.carrier_code, item.carrier_voyage_number, item.un_location_code)
-        voyages.setdefault((*key, item.facility_code), []).append(item)
-    matched: dict[int, list[ScheduleTime]] = {}
-    for (imo, _, _, port, facility), rows in voyages.items():
-        best: tuple[float, int] | None = None
-        for call in calls:
-            if (call.vessel_imo, call.un_location_code, call.facility_code) != (imo, port, facility):
-                continue
-            gaps = [
-                abs((row.date_time - call.times[_SCHEDULE_COLUMN[row.event]]).total_seconds()) / 3600.0
-                for row in rows
-                if row.event in _SCHEDULE_COLUMN and _SCHEDULE_COLUMN[row.event] in call.times
-            ]
-            if gaps and min(gaps) <= MATCH_WINDOW_H and (best is None or min(gaps) < best[0]):
-                best = (min(gaps), call.row)
-        if best is not None:
-            matched.setdefault(best[1], []).extend(rows)
-    return matched
