@@ -7,7 +7,7 @@ import pytest
 
 from quayside.api.delivery import _Batch, _post
 from quayside.errors import InputError
-from quayside.store.repositories.subscriptions import (
+from quayside.store.repositories.subscription_rules import (
     ALLOW_PRIVATE_ENV,
     blocked_callback_address,
     check_callback_url,

@@ -16,11 +16,13 @@ from quayside.store.models import Delivery, DeliveryStatus
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.events import insert_events
 from quayside.store.repositories.links import register_facility
-from quayside.store.repositories.subscriptions import (
+from quayside.store.repositories.subscription_rules import (
     SubscriptionFilters,
     check_callback_url,
-    create_subscription,
     decode_secret,
+)
+from quayside.store.repositories.subscriptions import (
+    create_subscription,
     delete_subscription,
     enqueue_matching,
     get_subscription,

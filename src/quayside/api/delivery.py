@@ -45,8 +45,8 @@ from quayside.store import db
 from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.events import event_document
+from quayside.store.repositories.subscription_rules import blocked_callback_address
 from quayside.store.repositories.subscriptions import (
-    blocked_callback_address,
     claim,
     enqueue_matching,
     owner_principal,
