@@ -119,6 +119,6 @@ async def get_container(
         return _body(container_status(session, principal, equipment_reference, now=now))
 
     # One worker-thread call for authentication and the queries (see quayside.api.auth.run_authorized); the
-    # body is built there too, while the session still holds the events.
+    # body is built there too, off the event loop.
     body = await run_authorized(request, credentials, Scope.EVENTS_READ, work)
     return JSONResponse(body)

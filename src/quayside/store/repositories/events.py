@@ -10,9 +10,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from functools import lru_cache
+from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from quayside.errors import NotFoundError
@@ -159,18 +160,68 @@ def _row(item: NormalizedEvent, event_id: str, owner_org_id: int) -> dict[str, A
     }
 
 
-def event_document(event: Event) -> dict[str, Any]:
+class EventRow(Protocol):
+    """What the reads return of a stored event: an :class:`Event` or a Core row of :data:`READ_COLUMNS`."""
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def event_id(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def event_type_code(self) -> str: ...
+
+    @property
+    def document(self) -> dict[str, Any]: ...
+
+
+#: The columns of :class:`EventRow`. The reads select these through Core rather than loading :class:`Event`
+#: objects: building ORM objects cost more CPU per request than running the SQL (docs/performance.md).
+READ_COLUMNS = (
+    _EVENTS.c.seq,
+    _EVENTS.c.event_id,
+    _EVENTS.c.created_at,
+    _EVENTS.c.event_type_code,
+    _EVENTS.c.document,
+)
+
+
+def event_document(event: EventRow) -> dict[str, Any]:
     """The DCSA T&T 2.2 event object of a stored event: its document plus ``eventID`` and creation time."""
     created = event.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {"eventID": event.event_id, "eventCreatedDateTime": created, **event.document}
 
 
-def get_event(session: Session, principal: Principal, event_id: str) -> Event:
+#: Principals whose read statements are kept built (:func:`visible_to` and the statements built on it).
+#: Any principal works past this number; it only rebuilds its statements.
+PRINCIPALS_CACHED = 1024
+
+
+@lru_cache(maxsize=PRINCIPALS_CACHED)
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """:func:`~quayside.store.access.event_visibility`, built once per principal.
+
+    A principal is an immutable value, so its condition can be reused by any statement; building it again
+    for every request cost a noticeable share of the CPU of a read.
+    """
+    return event_visibility(principal)
+
+
+@lru_cache(maxsize=PRINCIPALS_CACHED)
+def _by_event_id(principal: Principal) -> Select[Any]:
+    return select(*READ_COLUMNS).where(_EVENTS.c.event_id == bindparam("event_id"), visible_to(principal))
+
+
+def get_event(session: Session, principal: Principal, event_id: str) -> EventRow:
     """The event ``event_id`` if ``principal`` may see it; :class:`NotFoundError` otherwise (either way)."""
-    event = session.scalar(select(Event).where(Event.event_id == event_id, event_visibility(principal)))
-    if event is None:
+    row = session.execute(_by_event_id(principal), {"event_id": event_id}).first()
+    if row is None:
         raise NotFoundError("no such event", field="eventID", value=event_id)
-    return event
+    return cast(EventRow, row)
 
 
 @dataclass(frozen=True)
@@ -272,7 +323,7 @@ def _before(key: PageKey) -> ColumnElement[bool]:
     )
 
 
-def _key(event: Event) -> PageKey:
+def _key(event: EventRow) -> PageKey:
     return PageKey(event.created_at, event.seq)
 
 

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from quayside.errors import NotFoundError
-from quayside.store.access import Principal, event_visibility
+from quayside.store.access import Principal
 from quayside.store.models import Booking, BookingEquipment, Event, EventDocumentRef
-from quayside.store.repositories.events import event_document
+from quayside.store.repositories.events import (
+    PRINCIPALS_CACHED,
+    READ_COLUMNS,
+    EventRow,
+    event_document,
+    visible_to,
+)
 from quayside.store.types import DocumentRefType
 from quayside.visibility.codes import EquipmentEventTypeCode, ShipmentEventTypeCode, TransportEventTypeCode
 from quayside.visibility.model import Classifier, EventType
@@ -46,6 +53,53 @@ HOLD_CODES = (ShipmentEventTypeCode.HOLD.value, ShipmentEventTypeCode.RELS.value
 #: Classifiers of a vessel arrival that are still a forecast, most trusted last (a plan is superseded by a
 #: later estimate).
 _FORECASTS = (Classifier.PLN, Classifier.EST)
+
+_EVENTS = cast(Table, Event.__table__)
+_REFS = cast(Table, EventDocumentRef.__table__)
+_BOOKINGS = cast(Table, Booking.__table__)
+_BOOKING_EQUIPMENT = cast(Table, BookingEquipment.__table__)
+
+
+class ContainerEvent(EventRow, Protocol):
+    """The columns of a stored event that the container status reads (a Core row of :data:`_COLUMNS`)."""
+
+    @property
+    def classifier(self) -> Classifier: ...
+
+    @property
+    def event_datetime(self) -> datetime: ...
+
+    @property
+    def empty_indicator(self) -> str | None: ...
+
+    @property
+    def un_location_code(self) -> str | None: ...
+
+    @property
+    def facility_code(self) -> str | None: ...
+
+    @property
+    def transport_call_id(self) -> str | None: ...
+
+    @property
+    def vessel_imo(self) -> str | None: ...
+
+    @property
+    def carrier_voyage_number(self) -> str | None: ...
+
+
+# Rows, not Event objects: loading ORM objects was most of the CPU of a container request.
+_COLUMNS = (
+    *READ_COLUMNS,
+    _EVENTS.c.classifier,
+    _EVENTS.c.event_datetime,
+    _EVENTS.c.empty_indicator,
+    _EVENTS.c.un_location_code,
+    _EVENTS.c.facility_code,
+    _EVENTS.c.transport_call_id,
+    _EVENTS.c.vessel_imo,
+    _EVENTS.c.carrier_voyage_number,
+)
 
 
 @dataclass(frozen=True)
@@ -87,11 +141,11 @@ class ContainerStatus:
     """What ``GET /containers/{equipmentReference}`` answers."""
 
     equipment_reference: str
-    last_event: Event | None  # last actual equipment event
+    last_event: ContainerEvent | None  # last actual equipment event
     holds: list[Hold]
     dwell: Dwell | None
     eta: VesselEta | None
-    history: list[Event]
+    history: list[ContainerEvent]
 
     @property
     def status(self) -> str | None:
@@ -105,7 +159,50 @@ class ContainerStatus:
         return [event_document(event) for event in self.history]
 
 
-def _chronological(events: list[Event]) -> list[Event]:
+# The statements are built once (per principal, for the access rule) and take their values as bound
+# parameters: building a statement and its cache key cost more CPU than running it (docs/performance.md).
+_REFS_OF_EVENTS = select(_REFS.c.ref_type, _REFS.c.ref_value).where(
+    _REFS.c.event_seq.in_(bindparam("seqs", expanding=True))
+)
+_LINKED_BOOKINGS = select(
+    _BOOKINGS.c.carrier_booking_reference, _BOOKINGS.c.transport_document_reference
+).where(
+    _BOOKINGS.c.id.in_(
+        select(_BOOKING_EQUIPMENT.c.booking_id).where(
+            _BOOKING_EQUIPMENT.c.equipment_reference == bindparam("equipment_reference")
+        )
+    )
+)
+
+
+@lru_cache(maxsize=PRINCIPALS_CACHED)
+def _statements(principal: Principal) -> tuple[Select[Any], Select[Any]]:
+    """The container's events and the hold events of given references, as ``principal`` may see them.
+
+    The hold statement selects any of the given reference types *and* any of the given values, a superset
+    of the (type, value) pairs asked for, so that one statement serves any number of pairs; the caller
+    keeps the pairs it asked for.
+    """
+    visible = visible_to(principal)
+    by_container = select(*_COLUMNS).where(
+        _EVENTS.c.equipment_reference == bindparam("equipment_reference"), visible
+    )
+    holds = (
+        select(*_COLUMNS, _REFS.c.ref_type, _REFS.c.ref_value)
+        .join(_REFS, _REFS.c.event_seq == _EVENTS.c.seq)
+        .where(
+            _EVENTS.c.event_type == EventType.SHIPMENT,
+            _EVENTS.c.event_type_code.in_(HOLD_CODES),
+            _EVENTS.c.classifier == Classifier.ACT,
+            _REFS.c.ref_type.in_(bindparam("ref_types", expanding=True)),
+            _REFS.c.ref_value.in_(bindparam("ref_values", expanding=True)),
+            visible,
+        )
+    )
+    return by_container, holds
+
+
+def _chronological(events: list[ContainerEvent]) -> list[ContainerEvent]:
     return sorted(events, key=lambda e: (e.event_datetime, e.seq))
 
 
@@ -119,10 +216,9 @@ def container_status(
     NotFoundError
         If no event of the container is visible to ``principal`` (whether or not it exists).
     """
-    visible = event_visibility(principal)
-    equipment = _chronological(
-        list(session.scalars(select(Event).where(Event.equipment_reference == equipment_reference, visible)))
-    )
+    by_container, _ = _statements(principal)
+    rows = session.execute(by_container, {"equipment_reference": equipment_reference}).all()
+    equipment = _chronological(cast(list[ContainerEvent], rows))
     if not equipment:
         raise NotFoundError("no such container", field="equipmentReference", value=equipment_reference)
     actual = [e for e in equipment if e.classifier is Classifier.ACT]
@@ -137,7 +233,7 @@ def container_status(
     )
 
 
-def _dwell(actual: list[Event], now: datetime) -> Dwell | None:
+def _dwell(actual: list[ContainerEvent], now: datetime) -> Dwell | None:
     discharges = [e for e in actual if e.event_type_code == EquipmentEventTypeCode.DISC.value]
     if not discharges:
         return None
@@ -157,25 +253,13 @@ def _dwell(actual: list[Event], now: datetime) -> Dwell | None:
 
 
 def _references(
-    session: Session, equipment_reference: str, events: list[Event]
+    session: Session, equipment_reference: str, events: list[ContainerEvent]
 ) -> set[tuple[DocumentRefType, str]]:
     """Bookings and bills of lading of the container: named by its visible events or linked by a carrier."""
     refs: set[tuple[DocumentRefType, str]] = set()
-    seqs = [e.seq for e in events]
-    for kind, value in session.execute(
-        select(EventDocumentRef.ref_type, EventDocumentRef.ref_value).where(
-            EventDocumentRef.event_seq.in_(seqs)
-        )
-    ):
+    for kind, value in session.execute(_REFS_OF_EVENTS, {"seqs": [e.seq for e in events]}):
         refs.add((kind, value))
-    linked = select(BookingEquipment.booking_id).where(
-        BookingEquipment.equipment_reference == equipment_reference
-    )
-    for booking, document in session.execute(
-        select(Booking.carrier_booking_reference, Booking.transport_document_reference).where(
-            Booking.id.in_(linked)
-        )
-    ):
+    for booking, document in session.execute(_LINKED_BOOKINGS, {"equipment_reference": equipment_reference}):
         if booking:
             refs.add((DocumentRefType.BKG, booking))
         if document:
@@ -184,30 +268,24 @@ def _references(
 
 
 def _holds(
-    session: Session, principal: Principal, equipment_reference: str, equipment: list[Event]
-) -> tuple[list[Hold], list[Event]]:
+    session: Session, principal: Principal, equipment_reference: str, equipment: list[ContainerEvent]
+) -> tuple[list[Hold], list[ContainerEvent]]:
     refs = _references(session, equipment_reference, equipment)
     if not refs:
         return [], []
-    conditions = [
-        (EventDocumentRef.ref_type == kind) & (EventDocumentRef.ref_value == value) for kind, value in refs
-    ]
-    rows = session.execute(
-        select(Event, EventDocumentRef.ref_type, EventDocumentRef.ref_value)
-        .join(EventDocumentRef, EventDocumentRef.event_seq == Event.seq)
-        .where(
-            Event.event_type == EventType.SHIPMENT,
-            Event.event_type_code.in_(HOLD_CODES),
-            Event.classifier == Classifier.ACT,
-            or_(*conditions),
-            event_visibility(principal),
-        )
-    ).all()
-    latest: dict[tuple[DocumentRefType, str], Event] = {}
-    events: dict[int, Event] = {}
-    for event, kind, value in rows:
+    _, by_reference = _statements(principal)
+    kinds = sorted({kind for kind, _ in refs})
+    values = sorted({value for _, value in refs})
+    rows = session.execute(by_reference, {"ref_types": kinds, "ref_values": values}).all()
+    latest: dict[tuple[DocumentRefType, str], ContainerEvent] = {}
+    events: dict[int, ContainerEvent] = {}
+    for row in rows:
+        # The leading columns are those of _COLUMNS, so the row reads as the event itself.
+        event = cast(ContainerEvent, row)
+        key = (row.ref_type, row.ref_value)
+        if key not in refs:
+            continue
         events[event.seq] = event
-        key = (kind, value)
         current = latest.get(key)
         if current is None or (event.event_datetime, event.seq) > (current.event_datetime, current.seq):
             latest[key] = event
@@ -225,7 +303,7 @@ def _holds(
     return holds, list(events.values())
 
 
-def _eta(session: Session, equipment: list[Event]) -> VesselEta | None:
+def _eta(session: Session, equipment: list[ContainerEvent]) -> VesselEta | None:
     """Arrival of the vessel of the container's latest vessel transport call (planned or actual)."""
     carried = [e for e in equipment if e.transport_call_id or (e.vessel_imo and e.carrier_voyage_number)]
     if not carried:
@@ -239,8 +317,8 @@ def _eta(session: Session, equipment: list[Event]) -> VesselEta | None:
         & (Event.un_location_code == call.un_location_code)
     )
     arrivals = list(
-        session.scalars(
-            select(Event)
+        session.execute(
+            select(_EVENTS.c.classifier, _EVENTS.c.event_datetime)
             .where(
                 Event.event_type == EventType.TRANSPORT,
                 Event.event_type_code == TransportEventTypeCode.ARRI.value,
@@ -262,4 +340,12 @@ def _eta(session: Session, equipment: list[Event]) -> VesselEta | None:
     )
 
 
-__all__ = ["STATUS_BY_CODE", "ContainerStatus", "Dwell", "Hold", "VesselEta", "container_status"]
+__all__ = [
+    "STATUS_BY_CODE",
+    "ContainerEvent",
+    "ContainerStatus",
+    "Dwell",
+    "Hold",
+    "VesselEta",
+    "container_status",
+]
