@@ -167,3 +167,24 @@ def test_other_party_gets_the_same_404_as_an_unknown_container(
     # The port authority sees its port's containers; every call needs a key.
     assert client.get(f"/containers/{BOX}", headers=bearer(keys.port)).status_code == 200
     assert client.get(f"/containers/{BOX}").status_code == 401
+
+
+def test_a_hold_on_another_document_type_with_the_same_value_is_not_this_containers(
+    client: TestClient, keys: Any, bearer: Bearer
+) -> None:
+    box_event = _equipment("DISC", "2024-03-01T06:00:00Z")
+    box_event["documentReferences"].append({"documentReferenceType": "TRD", "documentReferenceValue": "BL9"})
+    _post(client, keys.terminal, bearer, [box_event])
+    _link_shipper(client, keys, bearer)
+    # The box is under booking BKG1 and bill of lading BL9. A hold on a *bill of lading* numbered BKG1 is
+    # about another document: the types and values each match one of the box's, but not as a pair.
+    wrong_pair = _shipment("HOLD", "2024-03-01T07:00:00Z", "other document") | {"documentTypeCode": "TRD"}
+    _post(client, keys.carrier, bearer, [wrong_pair])
+    body = client.get(f"/containers/{BOX}", headers=bearer(keys.carrier)).json()
+    assert body["holds"] == []
+    assert body["onHold"] is False
+    _post(client, keys.carrier, bearer, [_shipment("HOLD", "2024-03-01T08:00:00Z", "customs examination")])
+    body = client.get(f"/containers/{BOX}", headers=bearer(keys.carrier)).json()
+    assert [(h["documentReferenceValue"], h["reason"]) for h in body["holds"]] == [
+        ("BKG1", "customs examination")
+    ]
