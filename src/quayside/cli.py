@@ -54,20 +54,22 @@ def simulate(
     """Write a reproducible month (or N days) of port traffic: OUT/ais.parquet and OUT/registry.csv."""
     from quayside.simulate.traffic import simulate_traffic
 
-    result = simulate_traffic(port=port, days=days, seed=seed, out_dir=out)
+    with err_console.status(f"simulating {days} days of {port} traffic"):
+        result = simulate_traffic(port=port, days=days, seed=seed, out_dir=out)
     console.print(result.summary())
     if visibility:
         from datetime import timedelta
 
         from quayside.simulate.containers import simulate_container_flows
 
-        flows = simulate_container_flows(
-            result.calls,
-            port=port,
-            seed=seed,
-            out_dir=out,
-            window_end=result.start + timedelta(days=result.days),
-        )
+        with err_console.status("simulating the container flows of those calls"):
+            flows = simulate_container_flows(
+                result.calls,
+                port=port,
+                seed=seed,
+                out_dir=out,
+                window_end=result.start + timedelta(days=result.days),
+            )
         console.print(flows.summary())
 
 
@@ -356,7 +358,8 @@ def demo_load(
     """Create the simulated parties, load their data and write each organisation's API key to keys.json."""
     from quayside.api.demo import load_demo
 
-    summary = load_demo(data, db)
+    with err_console.status("loading the simulated parties, events, visits and port calls"):
+        summary = load_demo(data, db)
     sys.stdout.write(summary.text() + "\n")
 
 
