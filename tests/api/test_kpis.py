@@ -186,3 +186,17 @@ def test_bad_queries_are_4xx(client: TestClient, keys: Any, bearer: Bearer) -> N
         client.get("/kpis/truck-turn-time", params={"from": "2024-03-05", "to": "2024-03-05"}).status_code
         == 401
     )
+
+
+def test_the_port_authority_sees_its_own_port_unsuppressed(
+    client: TestClient, keys: Any, bearer: Bearer, session: Session
+) -> None:
+    _load_visits(session, keys)
+    # Day two has only two trucking companies: suppressed for a member (see above), but the port authority
+    # of USLAX may read every visit of its port, so the group protects nothing from it.
+    second = _get(client, keys.port, bearer, "truck-turn-time").json()["groups"][1]
+    assert (second["day"], second["suppressed"], second["parties"]) == ("2024-03-06", False, 2)
+    # Turn times 25 and 35 min: mean 30, median 30.
+    assert (second["count"], second["mean_min"], second["p50_min"]) == (2, 30.0, 30.0)
+    member = _get(client, keys.shipper, bearer, "truck-turn-time").json()["groups"][1]
+    assert member["suppressed"] is True

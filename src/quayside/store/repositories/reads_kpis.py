@@ -393,7 +393,11 @@ def compute_kpi(session: Session, principal: Principal, kpi: KpiName, query: Kpi
             "this KPI has no trucking company filter", field="truckingCompany", value=query.trucking_company
         )
     guard_party_filter(principal, query.trucking_company, field="truckingCompany")
-    own_only = query.trucking_company is not None
+    # Suppression keeps a small group's figures from those who may not see the records behind them. The
+    # caller's own records, and the port authority's own port (it may read all of that port's operational
+    # data), need no such protection.
+    own_port = principal.role is OrgRole.PORT_AUTHORITY and principal.port_unlocode == query.un_location_code
+    own_only = query.trucking_company is not None or own_port
     if kpi is KpiName.TRUCK_TURN_TIME:
         return _groups(
             _visits(session, query, completed=True), lambda v: _turn_time(v, query.bin_min), own_only=own_only
@@ -408,19 +412,19 @@ def compute_kpi(session: Session, principal: Principal, kpi: KpiName, query: Kpi
         collected = _dwell(
             session, query, EquipmentEventTypeCode.GTOT.value, EmptyIndicator.LADEN.value, kpis.import_dwell
         )
-        return _groups(collected, lambda v: _summary(v, "h"))
+        return _groups(collected, lambda v: _summary(v, "h"), own_only=own_only)
     if kpi is KpiName.STREET_DWELL:
         collected = _dwell(
             session, query, EquipmentEventTypeCode.GTIN.value, EmptyIndicator.EMPTY.value, kpis.street_dwell
         )
-        return _groups(collected, lambda v: _summary(v, "h"))
+        return _groups(collected, lambda v: _summary(v, "h"), own_only=own_only)
     calls = _calls(session, query)
     if kpi is KpiName.ANCHORAGE_WAIT:
-        return _groups(_per_call(query, calls, _anchorage), lambda v: _summary(v, "h"))
+        return _groups(_per_call(query, calls, _anchorage), lambda v: _summary(v, "h"), own_only=own_only)
     if kpi is KpiName.TIME_IN_PORT:
-        return _groups(_per_call(query, calls, _in_port), lambda v: _summary(v, "h"))
+        return _groups(_per_call(query, calls, _in_port), lambda v: _summary(v, "h"), own_only=own_only)
     if kpi is KpiName.BERTH_OCCUPANCY:
-        return _groups(_occupancy(query, calls), _occupancy_value)
+        return _groups(_occupancy(query, calls), _occupancy_value, own_only=own_only)
     raise InputError(
         "not a KPI of this endpoint", field="kpi", value=kpi.value, hint="see GET /lookahead/imports"
     )
