@@ -4,7 +4,7 @@ This is the yardstick of ``bench_inventory.py`` and of ``tests/engines/test_base
 walks the reports in order, keeps the previous report, and for each pair of consecutive reports of the same
 vessel and segment computes the interval with scalar arithmetic written from the methodology
 (EPA-420-B-22-011 §3.4-3.8, EPA ShipEF / ShipPowerModel), reading factors from the ``FactorSet`` and the
-per-vessel parameters from :func:`quayside.emissions.vessel_params.resolve_vessel`. No polars or numpy
+per-vessel parameters from :func:`quayside.emissions.vessel_params.vessel_parameters`. No polars or numpy
 operation touches the reports, so agreement with the vectorised kernel checks the kernel's expressions,
 joins and stage order, not a shared code path.
 
@@ -28,7 +28,7 @@ from typing import Any
 from quayside.emissions.factors import FactorSet
 from quayside.emissions.options import EmissionOptions
 from quayside.emissions.types import EngineGroup, Mode, Pollutant
-from quayside.emissions.vessel_params import VesselParams, resolve_vessel
+from quayside.emissions.vessel_params import VesselParams, vessel_parameters
 
 GROUPS = tuple(g.value for g in EngineGroup)
 RESULT_COLUMNS = (
@@ -51,12 +51,12 @@ _LLAF_OF = {"nox": "nox", "n2o": "nox", "hc": "hc", "ch4": "hc", "co": "co", "pm
 def resolve_all(
     vessels: Iterable[Mapping[str, Any]], factors: FactorSet, options: EmissionOptions
 ) -> dict[int, VesselParams]:
-    """Per-vessel parameters, one :func:`resolve_vessel` call per vessel row (first row of an MMSI wins)."""
+    """Per-vessel parameters, one :func:`vessel_parameters` call per vessel row (first row of an MMSI wins)."""
     out: dict[int, VesselParams] = {}
     for row in vessels:
         mmsi = int(row["mmsi"])
         if mmsi not in out:
-            out[mmsi] = resolve_vessel(row, factors, options)
+            out[mmsi] = vessel_parameters(row, factors, options)
     return out
 
 

@@ -13,7 +13,7 @@ the demo loader.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -86,28 +86,29 @@ def ingest_port_calls(session: Session, principal: Principal, payload: Any, *, s
     InputError
         If ``payload`` is neither an object nor an array.
     """
-    principal.require(Scope.EVENTS_WRITE)
-    calls, rejects = parse_port_calls(payload, source=source)
-    result = store_port_calls(session, principal, calls, source=source)
-    session.commit()
-    return _outcome("portCallID", result, rejects)
+    return _ingest(session, principal, payload, source, parse_port_calls, store_port_calls, "portCallID")
 
 
 def ingest_timestamps(session: Session, principal: Principal, payload: Any, *, source: str) -> JitOutcome:
-    """Validate and store JIT timestamp documents (one or a list) as ``principal``; commits.
+    """Validate and store JIT timestamp documents (one or a list) as ``principal``; commits (raises as
+    :func:`ingest_port_calls`)."""
+    return _ingest(session, principal, payload, source, parse_timestamps, store_timestamps, "timestampID")
 
-    Raises
-    ------
-    PermissionDeniedError
-        If the principal lacks the ``events:write`` scope.
-    InputError
-        If ``payload`` is neither an object nor an array.
-    """
+
+def _ingest(
+    session: Session,
+    principal: Principal,
+    payload: Any,
+    source: str,
+    parse: Callable[..., tuple[list[Any], list[Reject]]],
+    store: Callable[..., Any],
+    id_field: str,
+) -> JitOutcome:
     principal.require(Scope.EVENTS_WRITE)
-    stamps, rejects = parse_timestamps(payload, source=source)
-    result = store_timestamps(session, principal, stamps, source=source)
+    documents, rejects = parse(payload, source=source)
+    result = store(session, principal, documents, source=source)
     session.commit()
-    return _outcome("timestampID", result, rejects)
+    return _outcome(id_field, result, rejects)
 
 
 def _answer(outcome: JitOutcome) -> JSONResponse:

@@ -29,7 +29,7 @@ from quayside.emissions.kernel import activity_emissions
 from quayside.emissions.llaf import LLAF_KEYS
 from quayside.emissions.options import EmissionOptions
 from quayside.emissions.types import EngineGroup, Mode, Pollutant
-from quayside.emissions.vessel_params import PARAM_SCHEMA, VesselParams, resolve_vessel
+from quayside.emissions.vessel_params import PARAM_SCHEMA, VesselParams, vessel_parameters
 from quayside.errors import ConfigError, InputError
 from quayside.vessels.defaults import default_row, size_unit
 from quayside.vessels.registry import PARTICULARS, parse_ship_type
@@ -299,7 +299,7 @@ def estimate(document: Mapping[str, Any], *, source: str = "<input>") -> dict[st
             exc.message, source=source, field=f"options.{exc.field}", value=exc.value, hint=exc.hint
         ) from exc
     row, defaulted = _vessel_row(_mapping(document.get("vessel"), source, "vessel"), source)
-    params = resolve_vessel(row, factors, options, source=source, record="vessel")
+    params = vessel_parameters(row, factors, options, source=source, record="vessel")
     legs = _legs(document.get("legs"), source)
     param_rows = pl.DataFrame(params.rows(), schema=PARAM_SCHEMA).lazy()
     frame = pl.DataFrame(legs).lazy().join(param_rows, on="in_eca", how="left", maintain_order="left")

@@ -112,7 +112,7 @@ def _number(row: Mapping[str, Any], field: str, source: str, record: int | str, 
     return float(value)
 
 
-def resolve_vessel(
+def vessel_parameters(
     row: Mapping[str, Any],
     factors: FactorSet,
     options: EmissionOptions,
@@ -179,7 +179,7 @@ def vessel_frame(vessels: pl.DataFrame, factors: FactorSet, options: EmissionOpt
         raise InputError("missing vessel columns", source="vessels", field=missing[0], value=missing)
     rows: list[dict[str, Any]] = []
     for row in vessels.iter_rows(named=True):
-        rows.extend(resolve_vessel(row, factors, options).rows())
+        rows.extend(vessel_parameters(row, factors, options).rows())
     return pl.DataFrame(rows, schema=PARAM_SCHEMA)
 
 
