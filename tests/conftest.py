@@ -255,6 +255,13 @@ def client(db_url: str) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture(params=["inline", "threads"])
+def read_mode_client(request: pytest.FixtureRequest, db_url: str) -> Iterator[TestClient]:
+    """A test client with the hot reads on the event loop (the default) or in worker threads."""
+    with TestClient(create_app(db_url, inline_reads=request.param == "inline")) as test_client:
+        yield test_client
+
+
 def equipment_event(
     code: str = "GTIN",
     *,

@@ -185,13 +185,27 @@ def serve(
     access_log: Annotated[
         bool, typer.Option(help="Log every request (off by default: it costs CPU).")
     ] = False,
+    read_threads: Annotated[
+        bool,
+        typer.Option(
+            help="Run event and container reads in worker threads, not on the event loop "
+            "(for a PostgreSQL server across a network)."
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Run the data hub API (migrating the database first)."""
     from quayside.api.cli_actions import default_workers
     from quayside.api.cli_actions import serve as serve_api
 
-    serve_api(db, host=host, port=port, workers=workers or default_workers(), access_log=access_log)
+    serve_api(
+        db,
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+        access_log=access_log,
+        read_threads=read_threads,
+    )
 
 
 @org_app.command("create")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from quayside.api.routes_containers import current_time
@@ -19,6 +20,12 @@ CALL = {
     "UNLocationCode": "USLAX",
     "vessel": {"vesselIMONumber": "9321483"},
 }
+
+
+@pytest.fixture
+def client(read_mode_client: TestClient) -> TestClient:
+    """Every test here runs with the reads on the event loop and in worker threads (same answers)."""
+    return read_mode_client
 
 
 def _equipment(code: str, at: str, *, classifier: str = "ACT", call: bool = False) -> dict[str, Any]:

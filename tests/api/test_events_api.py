@@ -35,6 +35,12 @@ def _spec() -> dict[str, Any]:
     return patched
 
 
+@pytest.fixture
+def client(read_mode_client: TestClient) -> TestClient:
+    """Every test here runs with the reads on the event loop and in worker threads (same answers)."""
+    return read_mode_client
+
+
 def _validator(schema: dict[str, Any]) -> Draft7Validator:
     return Draft7Validator({**schema, "components": _spec()["components"]})
 

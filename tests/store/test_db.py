@@ -82,3 +82,26 @@ def test_naive_timestamp_refused(session: Session) -> None:
     with pytest.raises(StatementError, match="time zone") as info:
         session.commit()
     assert isinstance(info.value.orig, InputError)
+
+
+def test_file_and_server_engines_keep_a_sized_pool(db_url: str) -> None:
+    # A server reuses POOL_SIZE connections; below that no request opens a connection of its own.
+    engine = db.make_engine(db_url)
+    try:
+        assert engine.pool.size() == db.POOL_SIZE  # type: ignore[attr-defined]
+        held = [engine.connect() for _ in range(db.POOL_SIZE)]
+        for connection in held:
+            connection.close()
+        assert engine.pool.checkedin() == db.POOL_SIZE  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+
+
+def test_in_memory_sqlite_keeps_its_single_connection() -> None:
+    engine = db.make_engine("sqlite://")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT x FROM t")).scalar_one() == 1
+    engine.dispose()

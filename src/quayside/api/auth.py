@@ -6,8 +6,9 @@ Two ways to use them, the same rules either way:
   the key is read, authenticated and its scope checked in *one* dependency (which shares the request's
   session), then the route runs.
 - :func:`run_authorized` in an ``async def`` route: the session, the authentication, the scope check and the
-  route's own database work all run in a single worker-thread call. FastAPI runs every sync dependency
-  and sync route in a thread of its own, and on a hot read route those hops cost more than the query.
+  route's own database work all run in a single call, on the event loop (or in one worker thread with
+  ``quayside serve --read-threads``). FastAPI runs every sync dependency and sync route in a thread of its own, and on
+  a hot read route those hops cost more than the query.
 
 Authentication goes through :func:`quayside.store.repositories.orgs.authenticate`, which caches a valid
 key's principal for a few seconds (see that module for how revocation is bounded).
@@ -110,10 +111,22 @@ async def run_authorized(
     scope: Scope,
     work: Callable[[Session, Principal], T],
 ) -> T:
-    """Authenticate, check ``scope`` and run ``work(session, principal)`` in one worker-thread call.
+    """Authenticate, check ``scope`` and run ``work(session, principal)`` in one call.
 
     The session is rolled back and closed afterwards, so ``work`` must only read (or commit itself).
     Errors raised by ``work`` (and the 401/403 of the checks) propagate to the app's error handlers.
+
+    With ``app.state.inline_reads`` (the default) the call runs on the event loop itself, through a
+    session in autocommit (``app.state.read_sessions``). These reads take a millisecond or two and never
+    wait for a writer (SQLite in WAL mode, PostgreSQL's MVCC), and handing them to a worker thread cost
+    more than the reads: under 8 concurrent requests the thread hand-offs and the contention for the GIL
+    between the loop and the threads doubled the CPU of a container request on SQLite (3.2–3.4 ms against
+    1.3–1.4 ms), and on PostgreSQL the equipment query saturated at 800/s instead of 1,100/s
+    (docs/performance.md). When the database is far away on the network, the waits dominate instead:
+    ``quayside serve --read-threads`` then sends the work to a worker thread and the loop serves other
+    requests meanwhile.
     """
-    sessions: sessionmaker[Session] = request.app.state.sessions
+    sessions: sessionmaker[Session] = request.app.state.read_sessions
+    if request.app.state.inline_reads:
+        return _authorized_call(sessions, credentials, scope, work)
     return await run_in_threadpool(_authorized_call, sessions, credentials, scope, work)

@@ -235,13 +235,18 @@ def served_app() -> FastAPI:
     return create_app(None)
 
 
-def serve(url: str | None, *, host: str, port: int, workers: int, access_log: bool) -> None:
+def serve(
+    url: str | None, *, host: str, port: int, workers: int, access_log: bool, read_threads: bool = False
+) -> None:
     """``quayside serve``: migrate, then run the API in ``workers`` processes until interrupted."""
     import uvicorn
 
-    from quayside.api.app import create_app
+    from quayside.api.app import READ_THREADS_ENV, create_app
     from quayside.api.delivery import DeliveryWorker
 
+    if read_threads:
+        # In the environment, so that spawned worker processes see it too.
+        os.environ[READ_THREADS_ENV] = "1"
     resolved = db.resolve_url(url)
     db.upgrade(resolved)
     plan = plan_serve(resolved, workers, os.environ)

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from quayside.api.auth import BearerDep, run_authorized
+from quayside.api.responses import FastJSONResponse
 from quayside.store.access import Principal
 from quayside.store.repositories.reads_containers import ContainerStatus, container_status
 from quayside.store.types import Scope
@@ -118,7 +119,6 @@ async def get_container(
     def work(session: Session, principal: Principal) -> dict[str, Any]:
         return _body(container_status(session, principal, equipment_reference, now=now))
 
-    # One worker-thread call for authentication and the queries (see quayside.api.auth.run_authorized); the
-    # body is built there too, off the event loop.
+    # One call for authentication, the queries and the body (see quayside.api.auth.run_authorized).
     body = await run_authorized(request, credentials, Scope.EVENTS_READ, work)
-    return JSONResponse(body)
+    return FastJSONResponse(body)

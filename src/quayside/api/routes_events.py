@@ -20,6 +20,7 @@ from starlette.datastructures import QueryParams
 from quayside.api import cursor as cursors
 from quayside.api.auth import BearerDep, SessionDep, require, run_authorized
 from quayside.api.ingest import ingest_events
+from quayside.api.responses import FastJSONResponse
 from quayside.errors import InputError
 from quayside.store.access import Principal
 from quayside.store.repositories.events import EventFilter, EventPage, event_document, get_event, list_events
@@ -175,7 +176,7 @@ def _filters(query: QueryParams) -> cursors.Cursor:
     return cursors.Cursor(filters, _limit(query.get("limit")))
 
 
-# The read handlers are ``async`` and do their work (authentication included) in one worker-thread call
+# The read handlers are ``async`` and do their work (authentication included) in one call
 # (``run_authorized``): on these hot routes FastAPI's thread hop per sync dependency cost more than the SQL.
 # They build their JSONResponse themselves: the documents are plain JSON already, so FastAPI's encoding and
 # validation pass over the return value (``response_model`` stays, for OpenAPI) is skipped.
@@ -216,7 +217,7 @@ async def find_events(request: Request, credentials: BearerDep) -> JSONResponse:
         headers["First-Page"] = link(first)
     if page.next_after is not None:
         headers["Next-Page"] = link(cursors.Cursor(current.filters, current.limit, after=page.next_after))
-    return JSONResponse(documents, headers=headers)
+    return FastJSONResponse(documents, headers=headers)
 
 
 @router.get("/events/{eventID}", summary="Get one event by its eventID", response_model=dict[str, Any])
@@ -231,4 +232,4 @@ async def get_one_event(
         return event_document(get_event(session, principal, event_id))
 
     document = await run_authorized(request, credentials, Scope.EVENTS_READ, work)
-    return JSONResponse(document, headers={"API-Version": API_VERSION})
+    return FastJSONResponse(document, headers={"API-Version": API_VERSION})

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from quayside import json_codec
 from quayside.errors import ConfigError
 
 DB_URL_ENV = "QUAYSIDE_DB_URL"
@@ -26,6 +27,13 @@ DATA_DIR_ENV = "QUAYSIDE_DATA_DIR"
 SQLITE_FILE = "quayside.sqlite"
 # Milliseconds a writer waits for the SQLite lock before failing; one loader and one server rarely need more.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Connections an engine keeps open, and how many more it may open under a burst. The API runs at most
+#: ``POOL_SIZE`` requests' database work at once (``quayside.api.app``), so a server reuses its pooled
+#: connections instead of opening and closing an overflow connection per request, which cost up to a
+#: third of a container request on SQLite (a cold page cache each time) and a server process per
+#: request on PostgreSQL (docs/performance.md).
+POOL_SIZE = 16
+POOL_OVERFLOW = 8
 
 _MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -69,7 +77,12 @@ def make_engine(url: str | None = None) -> Engine:
     resolved = resolve_url(url)
     try:
         parsed = make_url(resolved)
-        engine = create_engine(parsed, future=True)
+        engine = create_engine(
+            parsed,
+            future=True,
+            json_serializer=json_codec.dumps,
+            **_pool_options(parsed),
+        )
     except (ArgumentError, ImportError, ValueError) as exc:
         raise ConfigError(
             f"cannot open database URL: {exc}",
@@ -80,6 +93,13 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
     return engine
+
+
+def _pool_options(url: URL) -> dict[str, Any]:
+    # An in-memory SQLite database lives in its one connection; SQLAlchemy pools it without a size.
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
 
 
 def _redact(url: str) -> str:

@@ -13,12 +13,12 @@ gets the same identifier from every source.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from quayside import json_codec
 from quayside.visibility.codes import (
     TYPE_CODE_FIELD,
     DocumentReferenceType,
@@ -36,10 +36,13 @@ _CALL_NAMESPACE = uuid.UUID("6f3c1d2e-8a4b-5c6d-9e0f-7a1b2c3d4e5f")
 
 
 def idempotency_key(document: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of ``document`` without the server-assigned fields."""
+    """SHA-256 (hex) of the canonical JSON of ``document`` without the server-assigned fields.
+
+    Canonical: sorted keys, no spaces, UTF-8 (``json.dumps(..., sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)``); see :func:`quayside.json_codec.canonical`.
+    """
     body = {key: value for key, value in document.items() if key not in SERVER_FIELDS}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(json_codec.canonical(body)).hexdigest()
 
 
 def transport_call_id(*parts: str | None) -> str:
