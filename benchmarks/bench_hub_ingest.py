@@ -17,11 +17,20 @@ container numbers, at a registered terminal, naming bookings linked to a carrier
 ``store``
     :func:`quayside.api.ingest.ingest_events`, the function behind ``POST /v2/events``, one call per batch;
 ``http``
-    ``POST /v2/events`` with one batch per request to a real ``quayside serve`` process on loopback.
+    ``POST /v2/events`` with one batch per request to a real ``quayside serve`` on loopback.
 
-Each measurement runs in a fresh process, so the peak resident memory (``ru_maxrss``) it prints is that of
-the measurement alone; for ``http`` the server's peak (``VmHWM``) is printed too. The figures depend on the
-machine; nothing is asserted about them.
+``store`` and ``http`` run with ``--clients`` loading processes at once (default: 1, then 2), each with
+its share of the batches; for ``http`` the server runs as many worker processes. Each client first loads
+one warm-up batch of other events (compiling the schema validator, preparing the statements, the server's
+first request), then all start together; events/s is the events stored over the time from the first
+client's start to the last one's end.
+
+Each measurement runs in fresh processes, so the peak resident memory (``ru_maxrss``) it prints is that of
+the measurement alone (the largest client's); for ``http`` the server's peak (``VmHWM``) is printed too.
+The CPU per event is that of the loading processes (``store``) or of the server and its workers
+(``http``); on PostgreSQL the CPU of every ``postgres`` process over the same time is printed too, so run
+it with no other client of that server. The figures depend on the machine; nothing is asserted about
+them.
 """
 
 from __future__ import annotations
@@ -38,7 +47,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -76,6 +84,9 @@ LIFECYCLE = ("DISC", "GTOT", "GTIN", "LOAD")
 CONTAINERS_PER_BOOKING = 4
 EVENTS_PER_CONTAINER = 8
 SERVER_START_TIMEOUT_S = 30.0
+START = datetime(2024, 3, 1, tzinfo=UTC)
+# The warm-up events a year earlier: the same containers, never the same document as a measured event.
+WARM_UP_START = datetime(2023, 3, 1, tzinfo=UTC)
 
 
 # --- generated data ------------------------------------------------------------------------------------
@@ -95,15 +106,14 @@ def booking_of(container_index: int) -> str:
     return f"BKG{container_index // CONTAINERS_PER_BOOKING:07d}"
 
 
-def make_events(count: int, *, seed: int = 11) -> list[dict[str, Any]]:
+def make_events(count: int, *, seed: int = 11, start: datetime = START) -> list[dict[str, Any]]:
     """``count`` distinct DCSA TNT 2.2 equipment events, ``EVENTS_PER_CONTAINER`` per container.
 
-    Each container cycles through :data:`LIFECYCLE` at the terminal, an hour or so apart, and names its
-    booking; the documents are what a terminal operating system would post.
+    Each container cycles through :data:`LIFECYCLE` at the terminal, an hour or so apart from ``start``,
+    and names its booking; the documents are what a terminal operating system would post.
     """
     rng = random.Random(seed)
     containers = containers_for(max(1, count // EVENTS_PER_CONTAINER))
-    start = datetime(2024, 3, 1, tzinfo=UTC)
     events: list[dict[str, Any]] = []
     for i in range(count):
         index = i % len(containers)
@@ -233,20 +243,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str, workers: int = 0) -> Iterator[tuple[str, int]]:
-    """``quayside serve`` on 127.0.0.1 and a free port against ``url``: yields its base URL and pid.
-
-    With ``workers`` > 0, uvicorn itself runs the same app (``create_app`` as a factory, database from
-    ``QUAYSIDE_DB_URL``) with that many worker processes and no access log: what ``quayside serve`` would
-    do with such options, to see what they are worth.
-    """
+def served(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid."""
     port = free_port()
     address = ["--host", "127.0.0.1", "--port", str(port)]
-    if workers > 0:
-        command = [sys.executable, "-m", "uvicorn", "quayside.api.app:create_app", "--factory", *address]
-        command += ["--workers", str(workers), "--no-access-log"]
-    else:
-        command = [sys.executable, "-m", "quayside.cli", "serve", *address, "--workers", "1", "--db", url]
+    command = [
+        sys.executable,
+        "-m",
+        "quayside.cli",
+        "serve",
+        *address,
+        "--workers",
+        str(workers),
+        "--db",
+        url,
+    ]
     env = {**os.environ, "QUAYSIDE_DB_URL": url}
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -283,14 +294,63 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time process ``pid`` has used so far (Linux ``/proc``), or None."""
+def cpu_seconds(pid: int, *, with_exited_children: bool = False) -> float | None:
+    """User + system CPU time process ``pid`` has used so far (Linux ``/proc``), or None.
+
+    ``with_exited_children`` adds the CPU of its children that have exited and been waited for.
+    """
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    # Fields 14 and 15 of proc(5), utime and stime, counted after the ")" that closes the command name.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    # Fields 14-17 of proc(5), utime, stime, cutime and cstime, counted after the ")" that closes the
+    # command name.
+    ticks = int(fields[11]) + int(fields[12])
+    if with_exited_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(part) for part in text.split()]
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of process ``pid`` and of its live descendants (the ``--workers`` processes)."""
+    total = cpu_seconds(pid)
+    if total is None:
+        return None
+    pending = _children(pid)
+    while pending:
+        child = pending.pop()
+        total += cpu_seconds(child) or 0.0
+        pending.extend(_children(child))
+    return total
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU used so far by every ``postgres`` process on this machine (server and backends), or None.
+
+    Only meaningful when the benchmark is the only client of a server on this machine, as here. A backend
+    that has exited (its client disconnected) is counted through its parent's CPU of exited children.
+    """
+    total = 0.0
+    found = False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if comm == "postgres":
+            found = True
+            total += cpu_seconds(int(entry.name), with_exited_children=True) or 0.0
+    return total if found else None
 
 
 def own_cpu_seconds() -> float:
@@ -307,17 +367,22 @@ def own_peak_rss_mib() -> float:
 # --- the three ways of storing --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Measurement:
-    """One run: how many events were stored in how long, and the peak memory of the processes involved."""
+    """One run: how many events were stored in how long, the CPU it took and the peak memory involved.
+
+    ``cpu_seconds`` is the loading processes' CPU (``store``, ``baseline``) or the server's (``http``);
+    ``postgres_cpu_seconds`` that of the PostgreSQL server over the same interval.
+    """
 
     backend: str
     method: str
+    clients: int
     events: int
     stored: int
     seconds: float
     peak_rss_mib: float
-    cpu_seconds: float
+    cpu_seconds: float | None
     server_peak_rss_mib: float | None = None
-    server_cpu_seconds: float | None = None
+    postgres_cpu_seconds: float | None = None
 
     @property
     def events_per_s(self) -> float:
@@ -357,65 +422,169 @@ def store_baseline(url: str, documents: list[dict[str, Any]], terminal_id: int) 
         engine.dispose()
 
 
-def store_batches(url: str, documents: list[dict[str, Any]], terminal_id: int, batch: int) -> int:
-    """:func:`ingest_events` (what ``POST /v2/events`` calls) once per batch of ``batch`` documents."""
-    engine = db.make_engine(url)
-    try:
+@dataclass(frozen=True)
+class ClientJob:
+    """What one loading process does: warm up on its own events, wait for the others, then load its share."""
+
+    url: str
+    base: str | None  # the served API for ``http``; None to call ingest_events in the process
+    key: str
+    terminal_id: int
+    warm_up: list[dict[str, Any]]
+    share: list[list[dict[str, Any]]]  # batches
+
+
+def run_client(job: ClientJob, barrier: Any, results: Any, done: Any) -> None:
+    """One loading process (``store`` or ``http``): sends ``(stored, started, ended, cpu, peak)`` to ``results``.
+
+    The warm-up (compiling the schema validator, the first statements, the server's first request) is not
+    measured: every client waits at ``barrier`` until all have warmed up and the parent has read the CPU
+    counters.
+    """
+    if job.base is None:
+        engine = db.make_engine(job.url)
         sessions = db.session_factory(engine)
-        stored = 0
         with sessions() as session:
-            terminal = get_organisation(session, terminal_id)
+            terminal = get_organisation(session, job.terminal_id)
             principal = principal_for(terminal, DEFAULT_SCOPES[OrgRole.TERMINAL_OPERATOR])
-            for first in range(0, len(documents), batch):
-                outcome = ingest_events(session, principal, documents[first : first + batch], source="bench")
-                stored += len(outcome.stored)
-        return stored
-    finally:
+
+            def load(batch: list[dict[str, Any]]) -> int:
+                outcome = ingest_events(session, principal, batch, source="bench")
+                return len(outcome.stored)
+
+            _measured(job, load, barrier, results)
+            # Keep the connection (and its PostgreSQL backend) until the parent has read the CPU counters.
+            done.wait()
         engine.dispose()
+    else:
+        # A connection per request: with several server workers, a kept-alive connection would stay with
+        # the worker that accepted it, and two clients could end up on one worker.
+        headers = {"Authorization": f"Bearer {job.key}", "Connection": "close"}
+        with httpx.Client(base_url=job.base, headers=headers, timeout=120.0) as c:
+
+            def post(batch: list[dict[str, Any]]) -> int:
+                response = c.post("/v2/events", json=batch)
+                if response.status_code != 201:
+                    raise RuntimeError(
+                        f"POST /v2/events answered {response.status_code}: {response.text[:300]}"
+                    )
+                return len(response.json()["stored"])
+
+            _measured(job, post, barrier, results)
+        done.wait()
 
 
-def post_batches(base: str, documents: list[dict[str, Any]], key: str, batch: int) -> int:
-    """``POST /v2/events`` with ``batch`` documents per request, one request at a time, keep-alive."""
-    stored = 0
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120.0) as client:
-        for first in range(0, len(documents), batch):
-            response = client.post("/v2/events", json=documents[first : first + batch])
-            if response.status_code != 201:
-                raise RuntimeError(f"POST /v2/events answered {response.status_code}: {response.text[:300]}")
-            stored += len(response.json()["stored"])
-    return stored
+def _measured(job: ClientJob, load: Any, barrier: Any, results: Any) -> None:
+    load(job.warm_up)
+    barrier.wait()
+    started, cpu = time.perf_counter(), own_cpu_seconds()
+    stored = sum(load(batch) for batch in job.share)
+    ended = time.perf_counter()
+    results.put((stored, started, ended, own_cpu_seconds() - cpu, own_peak_rss_mib()))
 
 
-def measure(backend: str, method: str, count: int, batch: int, pg_url: str | None) -> Measurement:
-    """One measurement on a fresh database (runs in a child process, see :func:`main`)."""
+def run_clients(
+    jobs: list[ClientJob], server_pid: int | None
+) -> tuple[int, float, float, float | None, float | None]:
+    """Run ``jobs`` in parallel processes; ``(stored, seconds, cpu, postgres cpu, peak MiB)``.
+
+    ``seconds`` runs from the first client's start to the last one's end (``perf_counter`` is the
+    machine's monotonic clock, shared by the processes); ``cpu`` is the clients' own CPU, or the server's
+    when ``server_pid`` is given.
+    """
+    spawn = get_context("spawn")
+    barrier = spawn.Barrier(len(jobs) + 1)
+    done = spawn.Event()
+    results = spawn.Queue()
+    processes = [spawn.Process(target=run_client, args=(job, barrier, results, done)) for job in jobs]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=SERVER_START_TIMEOUT_S * 4)
+    server_before = tree_cpu_seconds(server_pid) if server_pid else None
+    pg_before = postgres_cpu_seconds()
+    outcomes = [results.get(timeout=3600) for _ in jobs]
+    server_after = tree_cpu_seconds(server_pid) if server_pid else None
+    pg_after = postgres_cpu_seconds()
+    done.set()
+    for process in processes:
+        process.join()
+    stored = sum(o[0] for o in outcomes)
+    seconds = max(o[2] for o in outcomes) - min(o[1] for o in outcomes)
+    if server_pid:
+        cpu = None if server_before is None or server_after is None else server_after - server_before
+    else:
+        cpu = sum(o[3] for o in outcomes)
+    pg = None if pg_before is None or pg_after is None else pg_after - pg_before
+    return stored, seconds, cpu, pg, max(o[4] for o in outcomes)
+
+
+def measure(
+    backend: str, method: str, count: int, batch: int, clients: int, pg_url: str | None
+) -> Measurement:
+    """One measurement on a fresh database (runs in a process of its own, see :func:`main`)."""
     documents = make_events(count)
     with database(backend, pg_url) as url:
         community = seed_community(url, containers_for(max(1, count // EVENTS_PER_CONTAINER)))
-        server_peak: float | None = None
-        server_cpu: float | None = None
-        if method == "http":
-            with served(url) as (base, pid):
-                cpu_before = cpu_seconds(pid)
-                started = time.perf_counter()
-                stored = post_batches(base, documents, community.terminal_key, batch)
-                seconds = time.perf_counter() - started
-                cpu_after = cpu_seconds(pid)
-                server_peak = peak_rss_mib(pid)
-                if cpu_before is not None and cpu_after is not None:
-                    server_cpu = cpu_after - cpu_before
-            own_cpu = 0.0
-        else:
+        if method == "baseline":
+            pg_before = postgres_cpu_seconds() if backend == "postgresql" else None
             own_before = own_cpu_seconds()
             started = time.perf_counter()
-            if method == "baseline":
-                stored = store_baseline(url, documents, community.terminal_id)
-            else:
-                stored = store_batches(url, documents, community.terminal_id, batch)
+            stored = store_baseline(url, documents, community.terminal_id)
             seconds = time.perf_counter() - started
-            own_cpu = own_cpu_seconds() - own_before
-    return Measurement(
-        backend, method, count, stored, seconds, own_peak_rss_mib(), own_cpu, server_peak, server_cpu
-    )
+            pg_after = postgres_cpu_seconds() if backend == "postgresql" else None
+            pg = None if pg_before is None or pg_after is None else pg_after - pg_before
+            return Measurement(
+                backend,
+                method,
+                1,
+                count,
+                stored,
+                seconds,
+                own_peak_rss_mib(),
+                own_cpu_seconds() - own_before,
+                postgres_cpu_seconds=pg,
+            )
+        batches = [documents[first : first + batch] for first in range(0, len(documents), batch)]
+        warm_up = make_events(batch * clients, start=WARM_UP_START)
+
+        def jobs(base: str | None) -> list[ClientJob]:
+            return [
+                ClientJob(
+                    url,
+                    base,
+                    community.terminal_key,
+                    community.terminal_id,
+                    warm_up[k * batch : (k + 1) * batch],
+                    batches[k::clients],
+                )
+                for k in range(clients)
+            ]
+
+        server_peak: float | None = None
+        if method == "http":
+            with served(url, workers=clients) as (base, pid):
+                stored, seconds, cpu, pg, peak = run_clients(jobs(base), pid)
+                server_peak = peak_rss_mib(pid)
+        else:
+            stored, seconds, cpu, pg, peak = run_clients(jobs(None), None)
+    if backend != "postgresql":
+        pg = None
+    return Measurement(backend, method, clients, count, stored, seconds, peak, cpu, server_peak, pg)
+
+
+def _in_fresh_process(*args: Any) -> Measurement:
+    """:func:`measure` in a new interpreter (not a pool's daemon process: it starts processes itself)."""
+    spawn = get_context("spawn")
+    results = spawn.Queue()
+    process = spawn.Process(target=_measure_into, args=(results, *args))
+    process.start()
+    result: Measurement = results.get()
+    process.join()
+    return result
+
+
+def _measure_into(results: Any, *args: Any) -> None:
+    results.put(measure(*args))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -423,6 +592,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=20_000, help="events per measurement")
     parser.add_argument("--baseline-events", type=int, default=2_000, help="events for the slow baseline")
     parser.add_argument("--batch", type=int, default=1_000, help="events per ingest call / request")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        action="append",
+        help="loading processes running at once (repeatable; default 1 and 2); for http, server workers too",
+    )
     parser.add_argument("--pg-url", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (or ${PG_ENV})")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append", help="repeatable")
     parser.add_argument("--method", choices=["baseline", "store", "http"], action="append", help="repeatable")
@@ -430,31 +605,34 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     backends = args.backend or (["sqlite", "postgresql"] if args.pg_url else ["sqlite"])
     methods = args.method or ["baseline", "store", "http"]
+    client_counts = args.clients or [1, 2]
     print(
-        f"{'backend':<11} {'method':<9} {'events':>7} {'seconds':>8} {'events/s':>9} {'CPU µs/ev':>9} "
-        f"{'peak MiB':>9} {'server MiB':>10}"
+        f"{'backend':<11} {'method':<9} {'clients':>7} {'events':>7} {'seconds':>8} {'events/s':>9} "
+        f"{'CPU µs/ev':>9} {'PG µs/ev':>8} {'peak MiB':>9} {'server MiB':>10}"
     )
-    # Each measurement in a fresh interpreter, so that ru_maxrss is its own and caches start cold.
-    spawn = get_context("spawn")
     for backend in backends:
         for method in methods:
-            count = args.baseline_events if method == "baseline" else args.events
-            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-                result = pool.submit(measure, backend, method, count, args.batch, args.pg_url).result()
-            server = f"{result.server_peak_rss_mib:10.0f}" if result.server_peak_rss_mib else f"{'-':>10}"
-            # CPU of the process doing the work: the server for http, the measuring process otherwise.
-            cpu = result.server_cpu_seconds if method == "http" else result.cpu_seconds
-            per_event = (
-                f"{cpu / result.stored * 1e6:>9.0f}" if cpu is not None and result.stored else f"{'-':>9}"
-            )
-            print(
-                f"{backend:<11} {method:<9} {result.stored:>7} {result.seconds:>8.2f} "
-                f"{result.events_per_s:>9.0f} {per_event} {result.peak_rss_mib:>9.0f} {server}",
-                flush=True,
-            )
-            if args.json:
-                print(json.dumps({**asdict(result), "events_per_s": result.events_per_s}), flush=True)
+            for clients in [1] if method == "baseline" else client_counts:
+                count = args.baseline_events if method == "baseline" else args.events
+                result = _in_fresh_process(backend, method, count, args.batch, clients, args.pg_url)
+                print(_row(result), flush=True)
+                if args.json:
+                    print(json.dumps({**asdict(result), "events_per_s": result.events_per_s}), flush=True)
     return 0
+
+
+def _row(result: Measurement) -> str:
+    def per_event(seconds: float | None, width: int) -> str:
+        if seconds is None or not result.stored:
+            return f"{'-':>{width}}"
+        return f"{seconds / result.stored * 1e6:>{width}.0f}"
+
+    server = f"{result.server_peak_rss_mib:10.0f}" if result.server_peak_rss_mib else f"{'-':>10}"
+    return (
+        f"{result.backend:<11} {result.method:<9} {result.clients:>7} {result.stored:>7} "
+        f"{result.seconds:>8.2f} {result.events_per_s:>9.0f} {per_event(result.cpu_seconds, 9)} "
+        f"{per_event(result.postgres_cpu_seconds, 8)} {result.peak_rss_mib:>9.0f} {server}"
+    )
 
 
 if __name__ == "__main__":

@@ -61,11 +61,11 @@ from bench_hub_ingest import (
     PG_ENV,
     SERVER_START_TIMEOUT_S,
     containers_for,
-    cpu_seconds,
     database,
     free_port,
     make_events,
     seed_community,
+    tree_cpu_seconds,
 )
 from quayside.api.ingest import ingest_events
 from quayside.store import db
@@ -148,27 +148,6 @@ def route_status(base: str, key: str, path: str) -> int:
 
 
 # --- server ------------------------------------------------------------------------------------------------
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(part) for part in text.split()]
-
-
-def tree_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU of process ``pid`` and of its live descendants (the ``--workers`` processes)."""
-    total = cpu_seconds(pid)
-    if total is None:
-        return None
-    pending = _children(pid)
-    while pending:
-        child = pending.pop()
-        total += cpu_seconds(child) or 0.0
-        pending.extend(_children(child))
-    return total
-
-
 @contextmanager
 def served(url: str, workers: int, access_log: bool) -> Iterator[tuple[str, int]]:
     """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid.

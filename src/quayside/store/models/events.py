@@ -66,11 +66,16 @@ class EventDocumentRef(Base):
 
 
 class EventParty(Base):
-    """An organisation an event concerns, and why; the access rule reads this table."""
+    """An organisation an event concerns, and why; the access rule reads this table.
+
+    No foreign keys: the rows are derived, written only by ``quayside.store.repositories.parties`` for
+    stored events and existing organisations, and the key checks were most of the cost of ingesting an
+    event on PostgreSQL (migration ``0006_party_rows_without_fk``).
+    """
 
     __tablename__ = "event_parties"
     __table_args__ = (Index("ix_event_parties_org_event", "org_id", "event_seq"),)
 
-    event_seq: Mapped[int] = mapped_column(ForeignKey("events.seq", ondelete="CASCADE"), primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    event_seq: Mapped[int] = mapped_column(SEQ_TYPE, primary_key=True)
+    org_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     relation: Mapped[PartyRelation] = mapped_column(enum_column(PartyRelation, 16), primary_key=True)
