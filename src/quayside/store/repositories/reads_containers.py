@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy import Select, Table, and_, bindparam, literal, select, union
 from sqlalchemy.orm import Session
 
 from quayside.errors import NotFoundError
@@ -161,27 +161,33 @@ class ContainerStatus:
 
 # The statements are built once (per principal, for the access rule) and take their values as bound
 # parameters: building a statement and its cache key cost more CPU than running it (docs/performance.md).
-_REFS_OF_EVENTS = select(_REFS.c.ref_type, _REFS.c.ref_value).where(
-    _REFS.c.event_seq.in_(bindparam("seqs", expanding=True))
-)
-_LINKED_BOOKINGS = select(
-    _BOOKINGS.c.carrier_booking_reference, _BOOKINGS.c.transport_document_reference
-).where(
-    _BOOKINGS.c.id.in_(
-        select(_BOOKING_EQUIPMENT.c.booking_id).where(
-            _BOOKING_EQUIPMENT.c.equipment_reference == bindparam("equipment_reference")
-        )
+# The container's references (bookings and bills of lading): named by its visible events (their seqs are
+# bound) or linked to it by a carrier.
+_LINKED = _BOOKINGS.c.id.in_(
+    select(_BOOKING_EQUIPMENT.c.booking_id).where(
+        _BOOKING_EQUIPMENT.c.equipment_reference == bindparam("equipment_reference")
     )
 )
+_CONTAINER_REFS = union(
+    select(_REFS.c.ref_type, _REFS.c.ref_value).where(
+        _REFS.c.event_seq.in_(bindparam("seqs", expanding=True))
+    ),
+    select(literal(DocumentRefType.BKG.value), _BOOKINGS.c.carrier_booking_reference).where(
+        _LINKED, _BOOKINGS.c.carrier_booking_reference.is_not(None)
+    ),
+    select(literal(DocumentRefType.TRD.value), _BOOKINGS.c.transport_document_reference).where(
+        _LINKED, _BOOKINGS.c.transport_document_reference.is_not(None)
+    ),
+).cte("container_refs")
 
 
 @lru_cache(maxsize=PRINCIPALS_CACHED)
 def _statements(principal: Principal) -> tuple[Select[Any], Select[Any]]:
-    """The container's events and the hold events of given references, as ``principal`` may see them.
+    """The container's events, and the hold events of its references, as ``principal`` may see them.
 
-    The hold statement selects any of the given reference types *and* any of the given values, a superset
-    of the (type, value) pairs asked for, so that one statement serves any number of pairs; the caller
-    keeps the pairs it asked for.
+    The hold statement finds the references itself (:data:`_CONTAINER_REFS`): one round trip to the
+    database instead of three, which matters now that the reads wait on the event loop
+    (``quayside.api.auth.run_authorized``).
     """
     visible = visible_to(principal)
     by_container = select(*_COLUMNS).where(
@@ -190,12 +196,17 @@ def _statements(principal: Principal) -> tuple[Select[Any], Select[Any]]:
     holds = (
         select(*_COLUMNS, _REFS.c.ref_type, _REFS.c.ref_value)
         .join(_REFS, _REFS.c.event_seq == _EVENTS.c.seq)
+        .join(
+            _CONTAINER_REFS,
+            and_(
+                _CONTAINER_REFS.c.ref_type == _REFS.c.ref_type,
+                _CONTAINER_REFS.c.ref_value == _REFS.c.ref_value,
+            ),
+        )
         .where(
             _EVENTS.c.event_type == EventType.SHIPMENT,
             _EVENTS.c.event_type_code.in_(HOLD_CODES),
             _EVENTS.c.classifier == Classifier.ACT,
-            _REFS.c.ref_type.in_(bindparam("ref_types", expanding=True)),
-            _REFS.c.ref_value.in_(bindparam("ref_values", expanding=True)),
             visible,
         )
     )
@@ -252,39 +263,17 @@ def _dwell(actual: list[ContainerEvent], now: datetime) -> Dwell | None:
     return Dwell(since=start.event_datetime, until=until, hours=hours, ended=out is not None)
 
 
-def _references(
-    session: Session, equipment_reference: str, events: list[ContainerEvent]
-) -> set[tuple[DocumentRefType, str]]:
-    """Bookings and bills of lading of the container: named by its visible events or linked by a carrier."""
-    refs: set[tuple[DocumentRefType, str]] = set()
-    for kind, value in session.execute(_REFS_OF_EVENTS, {"seqs": [e.seq for e in events]}):
-        refs.add((kind, value))
-    for booking, document in session.execute(_LINKED_BOOKINGS, {"equipment_reference": equipment_reference}):
-        if booking:
-            refs.add((DocumentRefType.BKG, booking))
-        if document:
-            refs.add((DocumentRefType.TRD, document))
-    return refs
-
-
 def _holds(
     session: Session, principal: Principal, equipment_reference: str, equipment: list[ContainerEvent]
 ) -> tuple[list[Hold], list[ContainerEvent]]:
-    refs = _references(session, equipment_reference, equipment)
-    if not refs:
-        return [], []
     _, by_reference = _statements(principal)
-    kinds = sorted({kind for kind, _ in refs})
-    values = sorted({value for _, value in refs})
-    rows = session.execute(by_reference, {"ref_types": kinds, "ref_values": values}).all()
+    parameters = {"equipment_reference": equipment_reference, "seqs": [e.seq for e in equipment]}
     latest: dict[tuple[DocumentRefType, str], ContainerEvent] = {}
     events: dict[int, ContainerEvent] = {}
-    for row in rows:
+    for row in session.execute(by_reference, parameters):
         # The leading columns are those of _COLUMNS, so the row reads as the event itself.
         event = cast(ContainerEvent, row)
         key = (row.ref_type, row.ref_value)
-        if key not in refs:
-            continue
         events[event.seq] = event
         current = latest.get(key)
         if current is None or (event.event_datetime, event.seq) > (current.event_datetime, current.seq):
