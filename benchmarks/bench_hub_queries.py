@@ -7,9 +7,9 @@ Run::
 
 For each backend (SQLite always; PostgreSQL with ``--pg-url`` or ``QUAYSIDE_BENCH_PG_URL``, in a database
 ``quayside_bench`` created and dropped here) the script fills a fresh database with ``--events`` DCSA
-equipment events through :func:`quayside.api.ingest.ingest_events`, starts ``quayside serve`` (with
-``--workers N`` when given; by default ``serve``'s own: one per CPU, two per CPU on PostgreSQL) as a real
-process on 127.0.0.1 and a free port, and drives it, as a cargo owner, with a separate load generator:
+equipment events through :func:`quayside.api.ingest.ingest_events`, starts ``quayside serve --workers N``
+(``--workers``, default 1) as a real process on 127.0.0.1 and a free port, and drives it, as a cargo owner,
+with a separate load generator:
 
 ``GET /v2/events?equipmentReference=…``  the events of one of the owner's containers (8 each);
 ``GET /v2/events/{eventID}``             one of the owner's events;
@@ -67,7 +67,6 @@ from bench_hub_ingest import (
     seed_community,
     tree_cpu_seconds,
 )
-from quayside.api.cli_actions import default_workers
 from quayside.api.ingest import ingest_events
 from quayside.store import db
 from quayside.store.models import Event
@@ -150,7 +149,7 @@ def route_status(base: str, key: str, path: str) -> int:
 
 # --- server ------------------------------------------------------------------------------------------------
 @contextmanager
-def served(url: str, workers: int | None, access_log: bool) -> Iterator[tuple[str, int]]:
+def served(url: str, workers: int, access_log: bool) -> Iterator[tuple[str, int]]:
     """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid.
 
     Yields once every worker process has logged that its application started: a worker still importing
@@ -158,8 +157,6 @@ def served(url: str, workers: int | None, access_log: bool) -> Iterator[tuple[st
     """
     port = free_port()
     command = [sys.executable, "-m", "quayside.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    if workers is None:
-        workers = default_workers(url)
     command += ["--db", url, "--workers", str(workers)]
     command += ["--access-log"] if access_log else []
     with tempfile.TemporaryFile() as log:
@@ -433,9 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-connections", type=int, default=8, help="connections of the max run (wrk)")
     parser.add_argument("--pg-url", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (or ${PG_ENV})")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append", help="repeatable")
-    parser.add_argument(
-        "--workers", type=int, help="quayside serve --workers (default: what quayside serve would choose)"
-    )
+    parser.add_argument("--workers", type=int, default=1, help="quayside serve --workers (processes)")
     parser.add_argument("--access-log", action="store_true", help="quayside serve --access-log")
     parser.add_argument("--route", choices=list(ROUTES), action="append", help="repeatable (default: all)")
     parser.add_argument("--python-generator", action="store_true", help="use the Python generator, not wrk")

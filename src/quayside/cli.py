@@ -180,8 +180,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[
-        int | None,
-        typer.Option(help="Server processes (default: one per CPU; two per CPU on PostgreSQL).", min=1),
+        int | None, typer.Option(help="Server processes (default: the number of CPUs).", min=1)
     ] = None,
     access_log: Annotated[
         bool, typer.Option(help="Log every request (off by default: it costs CPU).")
@@ -198,13 +197,12 @@ def serve(
     """Run the data hub API (migrating the database first)."""
     from quayside.api.cli_actions import default_workers
     from quayside.api.cli_actions import serve as serve_api
-    from quayside.store.db import resolve_url
 
     serve_api(
         db,
         host=host,
         port=port,
-        workers=workers or default_workers(resolve_url(db)),
+        workers=workers or default_workers(),
         access_log=access_log,
         read_threads=read_threads,
     )

@@ -49,13 +49,6 @@ def test_workers_must_be_positive() -> None:
     assert default_workers() >= 1
 
 
-def test_postgresql_gets_two_workers_per_cpu() -> None:
-    # The hot reads wait on PostgreSQL's round trips on the event loop: a second worker per CPU uses them.
-    cpus = default_workers("sqlite:///x.sqlite")
-    assert cpus == default_workers()
-    assert default_workers("postgresql+psycopg://u:p@db.example/quayside") == 2 * cpus
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -193,22 +193,12 @@ def load_port_call_file(url: str | None, path: Path, port: str, as_org: str | No
 # --- quayside serve ------------------------------------------------------------------------------------------
 
 
-#: Server processes per CPU on PostgreSQL. The hot reads run on each worker's event loop
-#: (quayside.api.auth.run_authorized), so a worker waiting on a PostgreSQL round trip holds its CPU idle; a
-#: second worker per CPU uses that time. With one per CPU, container requests at 500/s had a p99 of 120 ms
-#: on two cores; with two per CPU, 10–12 ms (docs/performance.md). SQLite reads do not wait.
-POSTGRES_WORKERS_PER_CPU = 2
-
-
-def default_workers(url: str | None = None) -> int:
-    """Server processes by default: one per CPU this process may run on, two on PostgreSQL (at least 1)."""
+def default_workers() -> int:
+    """Server processes by default: the CPUs this process may run on (at least 1)."""
     try:
-        cpus = max(1, len(os.sched_getaffinity(0)))
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
-        cpus = max(1, os.cpu_count() or 1)
-    if url is not None and db.dialect_name(url) == "postgresql":
-        return cpus * POSTGRES_WORKERS_PER_CPU
-    return cpus
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

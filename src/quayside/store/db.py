@@ -32,8 +32,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 #: connections instead of opening and closing an overflow connection per request, which cost up to a
 #: third of a container request on SQLite (a cold page cache each time) and a server process per
 #: request on PostgreSQL (docs/performance.md).
-POOL_SIZE = 8
-POOL_OVERFLOW = 4
+POOL_SIZE = 16
+POOL_OVERFLOW = 8
 
 _MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -93,20 +93,6 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
     return engine
-
-
-def dialect_name(url: str) -> str:
-    """The SQLAlchemy dialect a database URL names (``sqlite``, ``postgresql``), without connecting.
-
-    Raises
-    ------
-    ConfigError
-        If the URL cannot be parsed.
-    """
-    try:
-        return make_url(url).get_backend_name()
-    except (ArgumentError, ValueError) as exc:
-        raise ConfigError(f"cannot parse database URL: {exc}", field="db", value=_redact(url)) from exc
 
 
 def _pool_options(url: URL) -> dict[str, Any]:
