@@ -7,9 +7,9 @@ Run::
 
 For each backend (SQLite always; PostgreSQL with ``--pg-url`` or ``QUAYSIDE_BENCH_PG_URL``, in a database
 ``quayside_bench`` created and dropped here) the script fills a fresh database with ``--events`` DCSA
-equipment events through :func:`quayside.api.ingest.ingest_events`, starts ``quayside serve --workers N``
-(``--workers``, default 1) as a real process on 127.0.0.1 and a free port, and drives it, as a cargo owner,
-with a separate load generator:
+equipment events through :func:`quayside.api.ingest.ingest_events` (on PostgreSQL followed by ``VACUUM
+ANALYZE``), starts ``quayside serve --workers N`` (``--workers``, default: ``serve``'s own, one per CPU) as a
+real process on 127.0.0.1 and a free port, and drives it, as a cargo owner, with a separate load generator:
 
 ``GET /v2/events?equipmentReference=…``  the events of one of the owner's containers (8 each);
 ``GET /v2/events/{eventID}``             one of the owner's events;
@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bench_hub_ingest import (
     CONTAINERS_PER_BOOKING,
@@ -67,6 +67,7 @@ from bench_hub_ingest import (
     seed_community,
     tree_cpu_seconds,
 )
+from quayside.api.cli_actions import default_workers
 from quayside.api.ingest import ingest_events
 from quayside.store import db
 from quayside.store.models import Event
@@ -125,6 +126,11 @@ def populate(url: str, count: int) -> tuple[str, dict[str, list[str]]]:
             event_ids = list(
                 session.scalars(select(Event.event_id).where(Event.equipment_reference.in_(own[:500])))
             )[:MAX_PATHS]
+        if engine.dialect.name == "postgresql":
+            # What autovacuum does within a minute or so of a bulk load; left to it, it ran during the
+            # measured runs and made them vary between runs by up to 10x in p99.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
     finally:
         engine.dispose()
     paths = dict(
@@ -149,7 +155,7 @@ def route_status(base: str, key: str, path: str) -> int:
 
 # --- server ------------------------------------------------------------------------------------------------
 @contextmanager
-def served(url: str, workers: int, access_log: bool) -> Iterator[tuple[str, int]]:
+def served(url: str, workers: int | None, access_log: bool) -> Iterator[tuple[str, int]]:
     """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid.
 
     Yields once every worker process has logged that its application started: a worker still importing
@@ -157,6 +163,8 @@ def served(url: str, workers: int, access_log: bool) -> Iterator[tuple[str, int]
     """
     port = free_port()
     command = [sys.executable, "-m", "quayside.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers is None:
+        workers = default_workers()
     command += ["--db", url, "--workers", str(workers)]
     command += ["--access-log"] if access_log else []
     with tempfile.TemporaryFile() as log:
@@ -430,7 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-connections", type=int, default=8, help="connections of the max run (wrk)")
     parser.add_argument("--pg-url", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (or ${PG_ENV})")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append", help="repeatable")
-    parser.add_argument("--workers", type=int, default=1, help="quayside serve --workers (processes)")
+    parser.add_argument(
+        "--workers", type=int, help="quayside serve --workers (default: what quayside serve would choose)"
+    )
     parser.add_argument("--access-log", action="store_true", help="quayside serve --access-log")
     parser.add_argument("--route", choices=list(ROUTES), action="append", help="repeatable (default: all)")
     parser.add_argument("--python-generator", action="store_true", help="use the Python generator, not wrk")

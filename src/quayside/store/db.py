@@ -28,12 +28,12 @@ SQLITE_FILE = "quayside.sqlite"
 # Milliseconds a writer waits for the SQLite lock before failing; one loader and one server rarely need more.
 SQLITE_BUSY_TIMEOUT_MS = 5000
 #: Connections an engine keeps open, and how many more it may open under a burst. The API runs at most
-#: ``POOL_SIZE`` requests' database work at once (``quayside.api.app``), so a server reuses its pooled
-#: connections instead of opening and closing an overflow connection per request, which cost up to a
-#: third of a container request on SQLite (a cold page cache each time) and a server process per
-#: request on PostgreSQL (docs/performance.md).
-POOL_SIZE = 16
-POOL_OVERFLOW = 8
+#: ``POOL_SIZE`` worker threads (``quayside.api.app``), so a server reuses its pooled connections instead
+#: of opening and closing an overflow connection per request: with SQLAlchemy's default of 5, eight
+#: concurrent container requests on SQLite each opened one (with a cold page cache) and cost 10 % more
+#: CPU; on PostgreSQL each would start a server process (docs/performance.md).
+POOL_SIZE = 8
+POOL_OVERFLOW = 4
 
 _MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
