@@ -1,7 +1,7 @@
 """JSON encoding and decoding on the hot paths (event ingest, stored documents, API bodies), through orjson.
 
-orjson is several times faster than the standard library: a 430-byte DCSA event encodes in about 1 µs
-instead of 10 µs (docs/performance.md). Where orjson and :mod:`json` would not give the same result, the
+orjson is several times faster than the standard library: a 430-byte DCSA event encodes in about 0.5 µs
+instead of 5 µs (docs/performance.md). Where orjson and :mod:`json` would not give the same result, the
 standard library is used, so that nothing stored or hashed changes:
 
 - integers beyond 64 bits, which orjson refuses to write (and reads back as floats, which is why decoding
