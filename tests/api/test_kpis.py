@@ -200,3 +200,78 @@ def test_the_port_authority_sees_its_own_port_unsuppressed(
     assert (second["count"], second["mean_min"], second["p50_min"]) == (2, 30.0, 30.0)
     member = _get(client, keys.shipper, bearer, "truck-turn-time").json()["groups"][1]
     assert member["suppressed"] is True
+
+
+def _call(client: TestClient, key: str, bearer: Bearer, n: int, imo: str, stamps: dict[str, str]) -> None:
+    """A port call at APMT with the actual times ``stamps`` (service → local time on 2024-03-05 in LA)."""
+    call_id = f"00000000-0000-4000-8000-{n:012d}"
+    port_call = {
+        "portCallID": call_id,
+        "UNLocationCode": "USLAX",
+        "vessel": {"vesselIMONumber": imo},
+        "facility": {"facilityCode": "APMT", "facilityCodeListProvider": "SMDG"},
+    }
+    assert client.post("/jit/v2/port-calls", json=port_call, headers=bearer(key)).status_code == 201
+    kinds = {
+        "pilot": ("PILOT_BOARDING_PLACE", "ARRI", {"facilityTypeCode": "PBPL"}),
+        "anchorage": ("ANCHORAGE", "ARRI", {"facilityTypeCode": "ANCH"}),
+        "berth": ("BERTH", "ARRI", {}),
+        "departure": ("BERTH", "DEPA", {"portCallPhaseTypeCode": "OUTB"}),
+    }
+    batch = [
+        {
+            "timestampID": f"00000000-0000-4000-8000-{n * 10 + i:012d}",
+            "portCallID": call_id,
+            "portCallServiceTypeCode": kinds[kind][0],
+            "portCallServiceEventTypeCode": kinds[kind][1],
+            "classifierCode": "ACT",
+            "dateTime": f"2024-03-05T{at}:00-08:00",
+            **kinds[kind][2],
+        }
+        for i, (kind, at) in enumerate(stamps.items())
+    ]
+    assert client.post("/jit/v2/timestamps", json=batch, headers=bearer(key)).status_code == 201
+
+
+def test_vessel_call_kpis_by_hand(client: TestClient, keys: Any, bearer: Bearer) -> None:
+    # Three vessels at APMT on 2024-03-05, local times (IMO check digits: 9·7+3·6+2·5+1·4+4·3+8·2 = 123 → 3;
+    # 9·7+8·6+1·5+1·4+0+0 = 120 → 0; 9·7+7·6+0+6·4+9·3+0 = 156 → 6).
+    _call(
+        client,
+        keys.port,
+        bearer,
+        1,
+        "9321483",
+        {"pilot": "08:00", "anchorage": "09:00", "berth": "13:00", "departure": "21:00"},
+    )
+    _call(
+        client,
+        keys.port,
+        bearer,
+        2,
+        "9811000",
+        {"pilot": "07:00", "anchorage": "07:30", "berth": "09:30", "departure": "15:30"},
+    )
+    _call(client, keys.port, bearer, 3, "9706906", {"pilot": "10:00", "berth": "11:00", "departure": "19:00"})
+
+    # Anchorage wait, calls that anchored: 09:00 → 13:00 = 4 h and 07:30 → 09:30 = 2 h; mean 3 h.
+    wait = _get(client, keys.port, bearer, "anchorage-wait").json()["groups"]
+    assert len(wait) == 1
+    assert (wait[0]["facilityCode"], wait[0]["day"], wait[0]["parties"]) == ("APMT", "2024-03-05", 2)
+    assert (wait[0]["count"], wait[0]["mean_h"], wait[0]["max_h"]) == (2, 3.0, 4.0)
+    # Two vessels only: a member other than the port authority gets the group suppressed.
+    assert _get(client, keys.shipper, bearer, "anchorage-wait").json()["groups"][0]["suppressed"] is True
+
+    # Time in port, pilot boarding to berth departure: 13 h, 8.5 h and 9 h; median 9 h, mean 30.5 / 3 h.
+    in_port = _get(client, keys.shipper, bearer, "time-in-port").json()["groups"]
+    assert len(in_port) == 1
+    assert (in_port[0]["suppressed"], in_port[0]["parties"], in_port[0]["count"]) == (False, 3, 3)
+    assert in_port[0]["p50_h"] == 9.0
+    assert in_port[0]["max_h"] == 13.0
+    assert in_port[0]["mean_h"] == pytest.approx(30.5 / 3)
+
+    # Berth occupancy of the day (one berth): 09:30–15:30, 11:00–19:00 and 13:00–21:00 overlap into
+    # 09:30–21:00 = 11.5 h of 24 h.
+    occupancy = _get(client, keys.shipper, bearer, "berth-occupancy").json()["groups"]
+    assert [(g["day"], g["vessels"]) for g in occupancy] == [("2024-03-05", 3)]
+    assert occupancy[0]["occupancy"] == pytest.approx(11.5 / 24)

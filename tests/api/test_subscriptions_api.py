@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -171,6 +172,50 @@ def _expected_signature(raw: bytes) -> str:
     return "sha256=" + hmac.new(base64.b64decode(SECRET_B64), raw, hashlib.sha256).hexdigest()
 
 
+@dataclass
+class Delivery:
+    """The API, the test community's keys and the receiver process, wired together for the delivery tests.
+
+    ``subscribe`` and ``post`` act as the terminal unless another key is given.
+    """
+
+    client: TestClient
+    keys: Any
+    bearer: Bearer
+    dcsa_event: Callable[..., dict[str, Any]]
+    receiver: Receiver
+    session_maker: sessionmaker[Session]
+
+    def subscribe(self, key: str | None = None, **filters: Any) -> str:
+        """Subscribe the receiver's URL with ``filters``; return the subscriptionID."""
+        return _subscribe(self.client, key or self.keys.terminal, self.bearer, self.receiver.url, **filters)
+
+    def post(self, *codes: str, **fields: Any) -> list[str]:
+        """Post one equipment event per event type code (with ``fields``); return the stored eventIDs."""
+        events = [self.dcsa_event(code, **fields) for code in codes]
+        return _post(self.client, self.keys.terminal, self.bearer, events)
+
+    def deliveries(self, sid: str) -> list[dict[str, Any]]:
+        """The terminal's delivery log of subscription ``sid``."""
+        log: list[dict[str, Any]] = self.client.get(
+            f"{BASE}/{sid}/deliveries", headers=self.bearer(self.keys.terminal)
+        ).json()
+        return log
+
+
+@pytest.fixture
+def delivery(
+    client: TestClient,
+    keys: Any,
+    bearer: Bearer,
+    dcsa_event: Any,
+    receiver: Receiver,
+    session_maker: sessionmaker[Session],
+) -> Delivery:
+    """A :class:`Delivery` on the test database, with the receiver up and answering 204."""
+    return Delivery(client, keys, bearer, dcsa_event, receiver, session_maker)
+
+
 # --- pure parts ---------------------------------------------------------------------------------------------
 def test_backoff_doubles_from_one_second_up_to_the_cap() -> None:
     config = DeliveryConfig()  # 1 s, factor 2, cap 300 s
@@ -306,25 +351,12 @@ def test_missing_secret_and_missing_auth(client: TestClient, keys: Any, bearer: 
 
 
 # --- delivery against the receiver --------------------------------------------------------------------------
-def test_callbacks_are_signed_ordered_and_sent_once(
-    client: TestClient,
-    keys: Any,
-    bearer: Bearer,
-    dcsa_event: Any,
-    receiver: Receiver,
-    session_maker: sessionmaker[Session],
-) -> None:
-    sid = _subscribe(
-        client, keys.terminal, bearer, receiver.url, equipmentEventTypeCode=["GTIN", "LOAD", "DISC"]
-    )
-    stored = _post(
-        client,
-        keys.terminal,
-        bearer,
-        [dcsa_event("DISC"), dcsa_event("GTOT"), dcsa_event("GTIN"), dcsa_event("LOAD")],
-    )
+def test_callbacks_are_signed_ordered_and_sent_once(delivery: Delivery) -> None:
+    client, keys, bearer, receiver = delivery.client, delivery.keys, delivery.bearer, delivery.receiver
+    sid = delivery.subscribe(equipmentEventTypeCode=["GTIN", "LOAD", "DISC"])
+    stored = delivery.post("DISC", "GTOT", "GTIN", "LOAD")
     wanted = [stored[0], stored[2], stored[3]]  # GTOT is not in the filter
-    report = run_once(session_maker, config=DeliveryConfig(batch_size=2))
+    report = run_once(delivery.session_maker, config=DeliveryConfig(batch_size=2))
     assert (report.queued, report.posts, report.delivered) == (3, 2, 3)
 
     requests = receiver.requests()
@@ -340,31 +372,25 @@ def test_callbacks_are_signed_ordered_and_sent_once(
     first = client.get(f"/v2/events/{wanted[0]}", headers=bearer(keys.terminal)).json()
     assert requests[0]["events"][0] == first
 
-    again = run_once(session_maker)
+    again = run_once(delivery.session_maker)
     assert (again.queued, again.posts) == (0, 0)
     assert len(receiver.requests()) == 2  # an acknowledged delivery is never sent again
 
-    log = client.get(f"{BASE}/{sid}/deliveries", headers=bearer(keys.terminal)).json()
+    log = delivery.deliveries(sid)
     assert [(d["eventID"], d["status"], d["attempts"], d["lastStatusCode"]) for d in log] == [
         (event_id, "delivered", 1, 204) for event_id in wanted
     ]
 
 
-def test_receiver_down_then_back_gets_everything_in_order(
-    client: TestClient,
-    keys: Any,
-    bearer: Bearer,
-    dcsa_event: Any,
-    receiver: Receiver,
-    session_maker: sessionmaker[Session],
-) -> None:
-    sid = _subscribe(client, keys.terminal, bearer, receiver.url)
-    first = _post(client, keys.terminal, bearer, [dcsa_event("DISC")])
+def test_receiver_down_then_back_gets_everything_in_order(delivery: Delivery) -> None:
+    receiver, session_maker = delivery.receiver, delivery.session_maker
+    sid = delivery.subscribe()
+    first = delivery.post("DISC")
     receiver.stop()
     t0 = utcnow()
     down = run_once(session_maker, now=t0)
     assert (down.posts, down.failed_posts, down.delivered) == (1, 1, 0)
-    log = client.get(f"{BASE}/{sid}/deliveries", headers=bearer(keys.terminal)).json()
+    log = delivery.deliveries(sid)
     assert log[0]["status"] == "pending"
     assert log[0]["attempts"] == 1
     assert log[0]["lastStatusCode"] is None
@@ -378,7 +404,7 @@ def test_receiver_down_then_back_gets_everything_in_order(
 
     receiver.start()
     receiver.answer(500)
-    second = _post(client, keys.terminal, bearer, [dcsa_event("GTOT")])
+    second = delivery.post("GTOT")
     erred = run_once(session_maker, now=t0 + timedelta(seconds=1))
     assert (erred.queued, erred.posts, erred.failed_posts) == (1, 1, 1)
     # after the 2nd failure the wait is 2 s (1 s * 2**1): due at t0 + 1 s + 2 s
@@ -391,26 +417,23 @@ def test_receiver_down_then_back_gets_everything_in_order(
     assert [r["status"] for r in receiver.requests()] == [500, 204]
     assert run_once(session_maker, now=t0 + timedelta(seconds=10)).posts == 0
 
-    attempts = client.get(f"{BASE}/{sid}/delivery-attempts", headers=bearer(keys.terminal)).json()
+    attempts = delivery.client.get(
+        f"{BASE}/{sid}/delivery-attempts", headers=delivery.bearer(delivery.keys.terminal)
+    ).json()
     assert [(a["statusCode"], a["succeeded"], a["eventCount"]) for a in attempts] == [
         (204, True, 2),
         (500, False, 2),
         (None, False, 1),
     ]
-    log = client.get(f"{BASE}/{sid}/deliveries", headers=bearer(keys.terminal)).json()
+    log = delivery.deliveries(sid)
     assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 3), ("delivered", 2)]
 
 
-def test_given_up_delivery_stays_in_log_and_can_be_replayed(
-    client: TestClient,
-    keys: Any,
-    bearer: Bearer,
-    dcsa_event: Any,
-    receiver: Receiver,
-    session_maker: sessionmaker[Session],
-) -> None:
-    sid = _subscribe(client, keys.terminal, bearer, receiver.url)
-    stored = _post(client, keys.terminal, bearer, [dcsa_event("DISC")])
+def test_given_up_delivery_stays_in_log_and_can_be_replayed(delivery: Delivery) -> None:
+    client, keys, bearer, receiver = delivery.client, delivery.keys, delivery.bearer, delivery.receiver
+    session_maker = delivery.session_maker
+    sid = delivery.subscribe()
+    stored = delivery.post("DISC")
     receiver.answer(503)
     config = DeliveryConfig(max_age_s=60)
     t0 = utcnow()
@@ -432,52 +455,38 @@ def test_given_up_delivery_stays_in_log_and_can_be_replayed(
     assert receiver.delivered_ids() == stored
 
 
-def test_subscription_of_another_org_receives_nothing_of_its_container(
-    client: TestClient,
-    keys: Any,
-    bearer: Bearer,
-    dcsa_event: Any,
-    receiver: Receiver,
-    session_maker: sessionmaker[Session],
-) -> None:
+def test_subscription_of_another_org_receives_nothing_of_its_container(delivery: Delivery) -> None:
+    client, keys, bearer, receiver = delivery.client, delivery.keys, delivery.bearer, delivery.receiver
     # Shipper Y (org B) subscribes to the container the terminal (org A) reports for another booking.
-    spy = _subscribe(client, keys.other_shipper, bearer, receiver.url, equipmentReference="APZU4812090")
-    _post(client, keys.terminal, bearer, [dcsa_event("GTIN", container="APZU4812090", booking="BKG-A")])
-    report = run_once(session_maker)
+    spy = delivery.subscribe(keys.other_shipper, equipmentReference="APZU4812090")
+    delivery.post("GTIN", container="APZU4812090", booking="BKG-A")
+    report = run_once(delivery.session_maker)
     assert (report.queued, report.posts) == (0, 0)
     assert receiver.requests() == []
     assert client.get(f"{BASE}/{spy}/deliveries", headers=bearer(keys.other_shipper)).json() == []
     # Control: the terminal's own subscription with the same filter does get the event.
-    _subscribe(client, keys.terminal, bearer, receiver.url, equipmentReference="APZU4812090")
-    stored = _post(
-        client, keys.terminal, bearer, [dcsa_event("GTOT", container="APZU4812090", booking="BKG-A")]
-    )
-    run_once(session_maker)
+    delivery.subscribe(equipmentReference="APZU4812090")
+    stored = delivery.post("GTOT", container="APZU4812090", booking="BKG-A")
+    run_once(delivery.session_maker)
     assert receiver.delivered_ids() == stored
     assert all(r["headers"]["subscription-id"] != spy for r in receiver.requests())
 
 
-def test_event_no_longer_visible_is_withheld_not_sent(
-    client: TestClient,
-    keys: Any,
-    bearer: Bearer,
-    dcsa_event: Any,
-    receiver: Receiver,
-    session_maker: sessionmaker[Session],
-) -> None:
-    sid = _subscribe(client, keys.terminal, bearer, receiver.url)
-    stored = _post(client, keys.terminal, bearer, [dcsa_event("DISC")])
+def test_event_no_longer_visible_is_withheld_not_sent(delivery: Delivery) -> None:
+    session_maker = delivery.session_maker
+    sid = delivery.subscribe()
+    stored = delivery.post("DISC")
     report = PassReport()
     queue_new_events(session_maker, DeliveryConfig(), utcnow(), report)
     assert report.queued == 1
     # Between queueing and sending, the terminal loses every link to the event.
     with session_maker() as session:
-        session.execute(delete(EventParty).where(EventParty.org_id == keys.org_ids["terminal"]))
+        session.execute(delete(EventParty).where(EventParty.org_id == delivery.keys.org_ids["terminal"]))
         session.commit()
     sent = run_once(session_maker)
     assert (sent.posts, sent.withheld) == (0, 1)
-    assert receiver.requests() == []
-    log = client.get(f"{BASE}/{sid}/deliveries", headers=bearer(keys.terminal)).json()
+    assert delivery.receiver.requests() == []
+    log = delivery.deliveries(sid)
     assert [(d["eventID"], d["status"]) for d in log] == [(stored[0], "withheld")]
 
 
@@ -509,12 +518,10 @@ def test_worker_in_the_server_delivers(
     assert receiver.delivered_ids() == stored
 
 
-def test_deliver_command(
-    db_url: str, client: TestClient, keys: Any, bearer: Bearer, dcsa_event: Any, receiver: Receiver
-) -> None:
-    _subscribe(client, keys.terminal, bearer, receiver.url)
-    stored = _post(client, keys.terminal, bearer, [dcsa_event("LOAD")])
+def test_deliver_command(db_url: str, delivery: Delivery) -> None:
+    delivery.subscribe()
+    stored = delivery.post("LOAD")
     result = CliRunner().invoke(cli_app, ["deliver", "--db", db_url])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["delivered"] == 1
-    assert receiver.delivered_ids() == stored
+    assert delivery.receiver.delivered_ids() == stored

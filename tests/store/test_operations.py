@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from quayside.errors import InputError, PermissionDeniedError
 from quayside.store.access import Principal
-from quayside.store.models import GateTransactionRow, MoveCountRow
+from quayside.store.models import Booking, GateTransactionRow, MoveCountRow, PortCallTimestamp
 from quayside.store.repositories.links import add_booking_link
 from quayside.store.repositories.operations import store_move_counts, store_truck_visits
 from quayside.store.repositories.portcalls import (
@@ -24,10 +24,63 @@ from quayside.store.types import JitEventType, JitFacilityType, JitServiceType, 
 from quayside.visibility.model import Classifier, GateTransaction, MoveCount, TransactionKind, TruckVisit
 
 
-def test_truck_visit_stored_once_with_transactions(
-    session: Session, make_org: Callable[..., Principal]
-) -> None:
-    terminal = make_org("APMT", OrgRole.TERMINAL_OPERATOR, code="APMT")
+@pytest.fixture
+def terminal(make_org: Callable[..., Principal]) -> Principal:
+    """A terminal operator, code APMT."""
+    return make_org("APMT", OrgRole.TERMINAL_OPERATOR, code="APMT")
+
+
+@pytest.fixture
+def carrier(make_org: Callable[..., Principal]) -> Principal:
+    """The carrier Maersk (SCAC MAEU)."""
+    return make_org("Maersk", OrgRole.CARRIER, code="MAEU")
+
+
+def _link_booking(
+    session: Session,
+    by: Principal,
+    *,
+    booking: str | None = "B",
+    bill_of_lading: str | None = None,
+    cargo_owner_org_id: int | None = None,
+    containers: Sequence[str] = (),
+) -> tuple[Booking, int]:
+    """:func:`add_booking_link` with booking ``B`` and nothing else by default."""
+    return add_booking_link(
+        session,
+        by,
+        carrier_booking_reference=booking,
+        transport_document_reference=bill_of_lading,
+        cargo_owner_org_id=cargo_owner_org_id,
+        equipment_references=containers,
+    )
+
+
+def _berth_arrival(
+    session: Session,
+    by: Principal,
+    port_call_id: int,
+    classifier: Classifier,
+    at: datetime,
+    *,
+    reply_to_id: int | None = None,
+    facility_type_code: JitFacilityType | None = None,
+) -> PortCallTimestamp:
+    """:func:`add_timestamp` for the arrival at berth, the JIT exchange these tests play."""
+    return add_timestamp(
+        session,
+        by,
+        port_call_id,
+        service_type=JitServiceType.BERTH,
+        event_type=JitEventType.ARRI,
+        classifier=classifier,
+        date_time=at,
+        facility_type_code=facility_type_code,
+        reply_to_id=reply_to_id,
+    )
+
+
+def test_truck_visit_stored_once_with_transactions(session: Session, terminal: Principal) -> None:
     gate_in = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
     visit = TruckVisit(
         visit_id="V1",
@@ -50,8 +103,7 @@ def test_truck_visit_stored_once_with_transactions(
     assert kinds == [TransactionKind.DROP, TransactionKind.PICK]
 
 
-def test_move_counts_unique_per_call(session: Session, make_org: Callable[..., Principal]) -> None:
-    terminal = make_org("APMT", OrgRole.TERMINAL_OPERATOR, code="APMT")
+def test_move_counts_unique_per_call(session: Session, terminal: Principal) -> None:
     count = MoveCount("9321483", "123W", "USLAX", "APMT", discharges=1200, loads=950, restows=30)
     other_call = MoveCount("9321483", "124W", "USLAX", "APMT", discharges=10, loads=5)
     result = store_move_counts(session, [count, count, other_call], terminal)
@@ -66,41 +118,21 @@ def test_move_counts_unique_per_call(session: Session, make_org: Callable[..., P
     assert total == 2180
 
 
-def test_booking_link_rules(session: Session, make_org: Callable[..., Principal]) -> None:
-    carrier = make_org("Maersk", OrgRole.CARRIER, code="MAEU")
+def test_booking_link_rules(session: Session, make_org: Callable[..., Principal], carrier: Principal) -> None:
     shipper = make_org("Shipper X", OrgRole.CARGO_OWNER)
     trucker = make_org("Harbor Trucking", OrgRole.TRUCKER, code="HRBT")
     with pytest.raises(PermissionDeniedError, match="carrier"):
-        add_booking_link(
-            session,
-            trucker,
-            carrier_booking_reference="B",
-            transport_document_reference=None,
-            cargo_owner_org_id=None,
-        )
+        _link_booking(session, trucker)
     with pytest.raises(InputError, match="carrierBookingReference"):
-        add_booking_link(
-            session,
-            carrier,
-            carrier_booking_reference=None,
-            transport_document_reference=None,
-            cargo_owner_org_id=None,
-        )
+        _link_booking(session, carrier, booking=None)
     with pytest.raises(InputError, match="cargo_owner"):
-        add_booking_link(
-            session,
-            carrier,
-            carrier_booking_reference="B",
-            transport_document_reference=None,
-            cargo_owner_org_id=trucker.org_id,
-        )
-    booking, linked = add_booking_link(
+        _link_booking(session, carrier, cargo_owner_org_id=trucker.org_id)
+    booking, linked = _link_booking(
         session,
         carrier,
-        carrier_booking_reference="B",
-        transport_document_reference="BL1",
+        bill_of_lading="BL1",
         cargo_owner_org_id=shipper.org_id,
-        equipment_references=["APZU4812090", "APZU4812090"],
+        containers=["APZU4812090", "APZU4812090"],
     )
     assert (booking.carrier_org_id, booking.cargo_owner_org_id, linked) == (carrier.org_id, shipper.org_id, 0)
 
@@ -112,43 +144,19 @@ def test_imo_check_digit() -> None:
     assert not imo_check_digit_ok("932148")
 
 
-def test_jit_timestamp_exchange(session: Session, make_org: Callable[..., Principal]) -> None:
-    carrier = make_org("Maersk", OrgRole.CARRIER, code="MAEU")
+def test_jit_timestamp_exchange(
+    session: Session, make_org: Callable[..., Principal], carrier: Principal
+) -> None:
     port = make_org("Port of LA", OrgRole.PORT_AUTHORITY, port_unlocode="USLAX")
     call = add_port_call(
         session, carrier, vessel_imo="9321483", un_location_code="USLAX", carrier_voyage_number="123W"
     )
     eta = datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
-    est = add_timestamp(
-        session,
-        carrier,
-        call.id,
-        service_type=JitServiceType.BERTH,
-        event_type=JitEventType.ARRI,
-        classifier=Classifier.EST,
-        date_time=eta,
-        facility_type_code=JitFacilityType.BRTH,
+    est = _berth_arrival(
+        session, carrier, call.id, Classifier.EST, eta, facility_type_code=JitFacilityType.BRTH
     )
-    req = add_timestamp(
-        session,
-        port,
-        call.id,
-        service_type=JitServiceType.BERTH,
-        event_type=JitEventType.ARRI,
-        classifier=Classifier.REQ,
-        date_time=eta + timedelta(hours=4),
-        reply_to_id=est.id,
-    )
-    add_timestamp(
-        session,
-        carrier,
-        call.id,
-        service_type=JitServiceType.BERTH,
-        event_type=JitEventType.ARRI,
-        classifier=Classifier.PLN,
-        date_time=eta + timedelta(hours=4),
-        reply_to_id=req.id,
-    )
+    req = _berth_arrival(session, port, call.id, Classifier.REQ, eta + timedelta(hours=4), reply_to_id=est.id)
+    _berth_arrival(session, carrier, call.id, Classifier.PLN, eta + timedelta(hours=4), reply_to_id=req.id)
     session.commit()
     times = latest_times(session, call.id, JitServiceType.BERTH)
     assert times == {
@@ -158,16 +166,7 @@ def test_jit_timestamp_exchange(session: Session, make_org: Callable[..., Princi
     }
     other = add_port_call(session, carrier, vessel_imo="9321483", un_location_code="USLGB")
     with pytest.raises(InputError, match="replyToTimestampID"):
-        add_timestamp(
-            session,
-            carrier,
-            other.id,
-            service_type=JitServiceType.BERTH,
-            event_type=JitEventType.ARRI,
-            classifier=Classifier.REQ,
-            date_time=eta,
-            reply_to_id=est.id,
-        )
+        _berth_arrival(session, carrier, other.id, Classifier.REQ, eta, reply_to_id=est.id)
     # 1234568: 1*7 + 2*6 + 3*5 + 4*4 + 5*3 + 6*2 = 77, check digit 7, not 8.
     with pytest.raises(InputError, match="IMO"):
         add_port_call(session, carrier, vessel_imo="1234568", un_location_code="USLAX")

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from importlib.resources import files
 from typing import Any
 
@@ -9,31 +11,18 @@ from jsonschema import Draft7Validator
 from quayside.errors import InputError
 from quayside.visibility import dcsa
 
+EquipmentEventFactory = Callable[..., dict[str, Any]]
+TRUCK_CALL: dict[str, Any] = {
+    "transportCallID": "9a1c0e4e-1111-4c4c-9c9c-000000000001",
+    "modeOfTransport": "TRUCK",
+    "UNLocationCode": "USLGB",
+}
 
-def _event(**changes: Any) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "eventID": "client-id-ignored",
-        "eventCreatedDateTime": "2000-01-01T00:00:00Z",
-        "eventType": "EQUIPMENT",
-        "eventClassifierCode": "ACT",
-        "eventDateTime": "2024-03-05T08:12:00-08:00",
-        "equipmentEventTypeCode": "GTIN",
-        "equipmentReference": "CSQU3054383",
-        "ISOEquipmentCode": "45G1",
-        "emptyIndicatorCode": "LADEN",
-        "eventLocation": {
-            "UNLocationCode": "USLGB",
-            "facilityCode": "LBCT",
-            "facilityCodeListProvider": "SMDG",
-        },
-        "transportCall": {
-            "transportCallID": "9a1c0e4e-1111-4c4c-9c9c-000000000001",
-            "modeOfTransport": "TRUCK",
-            "UNLocationCode": "USLGB",
-        },
-    }
-    event.update(changes)
-    return event
+
+@pytest.fixture
+def truck_event(equipment_event_factory: EquipmentEventFactory) -> EquipmentEventFactory:
+    """Equipment events that came by truck: the shared factory with :data:`TRUCK_CALL` as transport call."""
+    return partial(equipment_event_factory, transportCall=TRUCK_CALL)
 
 
 def _spec_validator(name: str) -> Draft7Validator:
@@ -46,8 +35,8 @@ def _spec_validator(name: str) -> Draft7Validator:
     )
 
 
-def test_good_event_normalised_and_client_ids_ignored() -> None:
-    events, rejects = dcsa.parse_events(_event())
+def test_good_event_normalised_and_client_ids_ignored(truck_event: EquipmentEventFactory) -> None:
+    events, rejects = dcsa.parse_events(truck_event())
     assert rejects == []
     (event,) = events
     assert event.event_type_code == "GTIN"
@@ -59,20 +48,20 @@ def test_good_event_normalised_and_client_ids_ignored() -> None:
     assert "eventID" not in event.document
     assert "eventCreatedDateTime" not in event.document
     # same content with other client ids -> same idempotency key
-    again, _ = dcsa.parse_events(_event(eventID="other", eventCreatedDateTime="2030-01-01T00:00:00Z"))
+    again, _ = dcsa.parse_events(truck_event(eventID="other", eventCreatedDateTime="2030-01-01T00:00:00Z"))
     assert again[0].idempotency_key == event.idempotency_key
-    moved, _ = dcsa.parse_events(_event(eventDateTime="2024-03-05T08:13:00-08:00"))
+    moved, _ = dcsa.parse_events(truck_event(eventDateTime="2024-03-05T08:13:00-08:00"))
     assert moved[0].idempotency_key != event.idempotency_key
 
 
-def test_bad_records_rejected_good_kept() -> None:
+def test_bad_records_rejected_good_kept(truck_event: EquipmentEventFactory) -> None:
     batch = [
-        _event(),
-        _event(eventDateTime="2024-03-05T08:12:00"),
-        _event(equipmentEventTypeCode="GATE"),
-        _event(equipmentReference="CSQU3054384"),
-        _event(eventLocation={"UNLocationCode": "Long Beach"}),
-        _event(emptyIndicatorCode="FULL"),
+        truck_event(),
+        truck_event(eventDateTime="2024-03-05T08:12:00"),
+        truck_event(equipmentEventTypeCode="GATE"),
+        truck_event(equipmentReference="CSQU3054384"),
+        truck_event(eventLocation={"UNLocationCode": "Long Beach"}),
+        truck_event(emptyIndicatorCode="FULL"),
         "not an object",
     ]
     events, rejects = dcsa.parse_events(batch, source="req-1")
@@ -88,12 +77,12 @@ def test_bad_records_rejected_good_kept() -> None:
     assert all(r.source == "req-1" for r in rejects)
 
 
-def test_bare_and_suffixed_document_reference_codes() -> None:
+def test_bare_and_suffixed_document_reference_codes(truck_event: EquipmentEventFactory) -> None:
     refs = [
         {"documentReferenceType": "BKG (Booking)", "documentReferenceValue": "MAEU240301"},
         {"documentReferenceType": "TRD", "documentReferenceValue": "MAEU999"},
     ]
-    events, rejects = dcsa.parse_events([_event(documentReferences=refs)])
+    events, rejects = dcsa.parse_events([truck_event(documentReferences=refs)])
     assert rejects == []
     assert events[0].carrier_booking_references == ("MAEU240301",)
     assert events[0].transport_document_references == ("MAEU999",)
@@ -105,7 +94,7 @@ def test_payload_not_object_or_list_raises() -> None:
         dcsa.parse_events("GTIN")
 
 
-def test_round_trip_validates_against_spec() -> None:
+def test_round_trip_validates_against_spec(truck_event: EquipmentEventFactory) -> None:
     transport = {
         "eventType": "TRANSPORT",
         "eventClassifierCode": "EST",
@@ -119,7 +108,7 @@ def test_round_trip_validates_against_spec() -> None:
             "vessel": {"vesselIMONumber": "9806079"},
         },
     }
-    events, rejects = dcsa.parse_events([_event(), transport])
+    events, rejects = dcsa.parse_events([truck_event(), transport])
     assert rejects == []
     created = datetime(2024, 3, 5, 17, 0, tzinfo=UTC)
     for event, schema in zip(events, ("equipmentEvent", "transportEvent"), strict=True):
@@ -132,7 +121,7 @@ def test_round_trip_validates_against_spec() -> None:
     assert list(_spec_validator("equipmentEvent").iter_errors(bad))  # the validator does bite
 
 
-def test_to_document_needs_aware_created() -> None:
-    events, _ = dcsa.parse_events(_event())
+def test_to_document_needs_aware_created(truck_event: EquipmentEventFactory) -> None:
+    events, _ = dcsa.parse_events(truck_event())
     with pytest.raises(InputError):
         dcsa.to_document(events[0], "x", datetime(2024, 1, 1))

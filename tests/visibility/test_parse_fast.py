@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import fastjsonschema
@@ -17,27 +19,16 @@ from quayside.visibility import dcsa, iso6346
 from quayside.visibility._schema import event_validator, fast_event_validator
 from quayside.visibility.model import EventType
 
+EquipmentEventFactory = Callable[..., dict[str, Any]]
+BOOKING_REFERENCES: list[dict[str, str]] = [
+    {"documentReferenceType": "BKG (Booking)", "documentReferenceValue": "B1"}
+]
 
-def _equipment(**changes: Any) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "eventID": "client-id-ignored",
-        "eventCreatedDateTime": "2000-01-01T00:00:00Z",
-        "eventType": "EQUIPMENT",
-        "eventClassifierCode": "ACT",
-        "eventDateTime": "2024-03-05T08:12:00-08:00",
-        "equipmentEventTypeCode": "GTIN",
-        "equipmentReference": "CSQU3054383",
-        "ISOEquipmentCode": "45G1",
-        "emptyIndicatorCode": "LADEN",
-        "eventLocation": {
-            "UNLocationCode": "USLGB",
-            "facilityCode": "LBCT",
-            "facilityCodeListProvider": "SMDG",
-        },
-        "documentReferences": [{"documentReferenceType": "BKG (Booking)", "documentReferenceValue": "B1"}],
-    }
-    event.update(changes)
-    return event
+
+@pytest.fixture
+def equipment(equipment_event_factory: EquipmentEventFactory) -> EquipmentEventFactory:
+    """Equipment events with a booking reference: the shared factory with :data:`BOOKING_REFERENCES`."""
+    return partial(equipment_event_factory, documentReferences=BOOKING_REFERENCES)
 
 
 TRANSPORT: dict[str, Any] = {
@@ -62,23 +53,27 @@ SHIPMENT: dict[str, Any] = {
     "documentID": "BKG0000001",
 }
 
-BATCH: list[Any] = [
-    _equipment(),
-    _equipment(equipmentReference="CSQU3054384"),  # wrong check digit (3 expected)
-    _equipment(eventDateTime="2024-03-05T08:12:00"),  # no zone
-    _equipment(emptyIndicatorCode="FULL"),  # not in the schema's enum
-    _equipment(eventLocation={"UNLocationCode": "Long Beach"}),  # too long for the schema
-    _equipment(eventLocation={"UNLocationCode": "usl9b"}),  # right length, not a UN/LOCODE
-    _equipment(equipmentEventTypeCode="GATE"),
-    _equipment(equipmentReference=["CSQU3054383"]),
-    OrderedDict(_equipment(equipmentEventTypeCode="GTOT")),  # a dict subclass: copied by deepcopy
-    copy.deepcopy(TRANSPORT),
-    {**TRANSPORT, "transportCall": {"modeOfTransport": "VESSEL"}},  # transportCallID is required
-    copy.deepcopy(SHIPMENT),
-    {**SHIPMENT, "shipmentEventTypeCode": 7},
-    "not an object",
-    _equipment(),  # a repeat: parsing keeps it, the store reports it
-]
+
+@pytest.fixture
+def batch(equipment: EquipmentEventFactory) -> list[Any]:
+    """Good and bad records of every event type; the comments say what sets a record apart."""
+    return [
+        equipment(),
+        equipment(equipmentReference="CSQU3054384"),  # wrong check digit (3 expected)
+        equipment(eventDateTime="2024-03-05T08:12:00"),  # no zone
+        equipment(emptyIndicatorCode="FULL"),  # not in the schema's enum
+        equipment(eventLocation={"UNLocationCode": "Long Beach"}),  # too long for the schema
+        equipment(eventLocation={"UNLocationCode": "usl9b"}),  # right length, not a UN/LOCODE
+        equipment(equipmentEventTypeCode="GATE"),
+        equipment(equipmentReference=["CSQU3054383"]),
+        OrderedDict(equipment(equipmentEventTypeCode="GTOT")),  # a dict subclass: copied by deepcopy
+        copy.deepcopy(TRANSPORT),
+        {**TRANSPORT, "transportCall": {"modeOfTransport": "VESSEL"}},  # transportCallID is required
+        copy.deepcopy(SHIPMENT),
+        {**SHIPMENT, "shipmentEventTypeCode": 7},
+        "not an object",
+        equipment(),  # a repeat: parsing keeps it, the store reports it
+    ]
 
 
 def _reference_validator(event_type: EventType) -> Any:
@@ -89,13 +84,13 @@ def _reference_validator(event_type: EventType) -> Any:
     return validate
 
 
-def test_fast_parse_equals_reference_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = dcsa.parse_events(copy.deepcopy(BATCH), source="batch")
+def test_fast_parse_equals_reference_parse(batch: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = dcsa.parse_events(copy.deepcopy(batch), source="batch")
     with monkeypatch.context() as patch:
         patch.setattr(dcsa, "_json_copy", copy.deepcopy)
         patch.setattr(dcsa, "_is_container_number", iso6346.is_valid)
         patch.setattr(dcsa, "fast_event_validator", _reference_validator)
-        reference = dcsa.parse_events(copy.deepcopy(BATCH), source="batch")
+        reference = dcsa.parse_events(copy.deepcopy(batch), source="batch")
     assert fast == reference
     events, rejects = fast
     # Good: 0, 8 (the dict subclass), 9 (transport), 11 (shipment) and 14 (the repeat).
@@ -104,8 +99,8 @@ def test_fast_parse_equals_reference_parse(monkeypatch: pytest.MonkeyPatch) -> N
     assert events[0].idempotency_key == events[4].idempotency_key
 
 
-def test_parse_leaves_the_payload_untouched() -> None:
-    payload = [_equipment()]
+def test_parse_leaves_the_payload_untouched(equipment: EquipmentEventFactory) -> None:
+    payload = [equipment()]
     before = copy.deepcopy(payload)
     (event,), _ = dcsa.parse_events(payload)
     assert payload == before

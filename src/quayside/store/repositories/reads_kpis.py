@@ -16,50 +16,35 @@ berth occupancy
 
 Days are local days of the port (``visibility/data/unlocode_timezones.csv``; UTC when unknown). A partner
 port reads a KPI only when the port authority has shared it (``aggregate_shares``).
+
+This module is the entry point: it checks who may ask and dispatches to the readers of each kind of
+record, ``reads_kpis_trucks`` (truck visits), ``reads_kpis_dwell`` (container dwell) and
+``reads_kpis_calls`` (vessel calls); ``reads_kpis_groups`` holds the query, the groups and their
+suppression.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
-
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quayside.errors import InputError, PermissionDeniedError
-from quayside.store.access import Principal, group_is_large_enough, guard_party_filter
-from quayside.store.models import (
-    AggregateShare,
-    Event,
-    EventParty,
-    Facility,
-    GateTransactionRow,
-    KpiName,
-    PortCall,
-    TruckVisitRow,
-    Vessel,
+from quayside.store.access import Principal, guard_party_filter
+from quayside.store.models import AggregateShare, KpiName
+from quayside.store.repositories.reads_kpis_calls import (
+    anchorage_wait,
+    berth_visits,
+    call_times,
+    occupancy_values,
+    per_call,
+    time_in_port,
 )
-from quayside.store.repositories.reads_calls import schedule_times
-from quayside.store.types import OrgRole, PartyRelation
+from quayside.store.repositories.reads_kpis_dwell import container_dwells, normalized_event
+from quayside.store.repositories.reads_kpis_groups import KpiGroup, KpiQuery, build_groups, duration_summary
+from quayside.store.repositories.reads_kpis_trucks import dual_share_values, truck_visits, turn_time_values
+from quayside.store.types import OrgRole
 from quayside.visibility import kpis
 from quayside.visibility.codes import EmptyIndicator, EquipmentEventTypeCode
-from quayside.visibility.model import (
-    Classifier,
-    EventType,
-    GateTransaction,
-    NormalizedEvent,
-    TruckVisit,
-)
-from quayside.visibility.timezones import port_zone
-
-#: ISO 6346: the owner code is the first three letters of the container number.
-OWNER_CODE_LENGTH = 3
-#: Percentiles of every duration distribution (numpy ``linear`` interpolation, as ``visibility/kpis.py``).
-PERCENTILES = (50, 90, 95)
 
 #: One-line definitions, from ``/work/shared/reference/visibility-standards.md`` (KPI table).
 DEFINITIONS: dict[KpiName, str] = {
@@ -73,47 +58,6 @@ DEFINITIONS: dict[KpiName, str] = {
     KpiName.TIME_IN_PORT: "pilot boarding place arrival to berth departure, hours (by berth departure day)",
     KpiName.IMPORT_LOOKAHEAD: "expected import containers and TEU per terminal and ISO week, next weeks",
 }
-
-
-@dataclass(frozen=True)
-class KpiQuery:
-    """Which port, terminal and local days (inclusive) a KPI is asked for."""
-
-    un_location_code: str
-    first_day: date
-    last_day: date
-    facility_code: str | None = None
-    trucking_company: str | None = None
-    bin_min: float = 15.0
-
-    @property
-    def zone(self) -> tzinfo:
-        """The port's time zone (UTC when unknown)."""
-        return port_zone(self.un_location_code) or UTC
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """``[start, end)`` of the query's days, as aware datetimes."""
-        start = datetime.combine(self.first_day, time(), self.zone)
-        end = datetime.combine(self.last_day + timedelta(days=1), time(), self.zone)
-        return start, end
-
-    def day(self, moment: datetime) -> date:
-        """Local day of ``moment`` at the port."""
-        return moment.astimezone(self.zone).date()
-
-
-@dataclass(frozen=True)
-class KpiGroup:
-    """One terminal and day: ``values`` is empty when ``suppressed``."""
-
-    facility_code: str | None
-    day: date
-    suppressed: bool
-    parties: int | None
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-Collected = dict[tuple[str | None, date], tuple[set[str], list[Any]]]
 
 
 def ensure_readable(session: Session, principal: Principal, kpi: KpiName, un_location_code: str) -> None:
@@ -142,240 +86,6 @@ def ensure_readable(session: Session, principal: Principal, kpi: KpiName, un_loc
         )
 
 
-def _summary(values: list[float], unit: str) -> dict[str, Any]:
-    array = np.array(values, dtype=float)
-    p50, p90, p95 = (float(v) for v in np.percentile(array, PERCENTILES))
-    return {
-        "count": int(array.size),
-        f"mean_{unit}": float(array.mean()),
-        f"p50_{unit}": p50,
-        f"p90_{unit}": p90,
-        f"p95_{unit}": p95,
-        f"max_{unit}": float(array.max()),
-    }
-
-
-def _groups(
-    collected: Collected, compute: Callable[[list[Any]], dict[str, Any]], *, own_only: bool = False
-) -> list[KpiGroup]:
-    out: list[KpiGroup] = []
-    for (facility, day), (parties, items) in sorted(
-        collected.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])
-    ):
-        if group_is_large_enough(len(parties), own_only=own_only):
-            out.append(KpiGroup(facility, day, False, len(parties), compute(items)))
-        else:
-            out.append(KpiGroup(facility, day, True, None))
-    return out
-
-
-# --- truck visits -----------------------------------------------------------------------------------------
-def _visits(session: Session, query: KpiQuery, *, completed: bool) -> Collected:
-    start, end = query.bounds()
-    conditions = [
-        TruckVisitRow.un_location_code == query.un_location_code,
-        TruckVisitRow.gate_in >= start,
-        TruckVisitRow.gate_in < end,
-    ]
-    if completed:
-        conditions.append(TruckVisitRow.gate_out.is_not(None))
-    if query.facility_code is not None:
-        conditions.append(TruckVisitRow.facility_code == query.facility_code)
-    if query.trucking_company is not None:
-        conditions.append(TruckVisitRow.trucking_company == query.trucking_company)
-    rows = list(session.scalars(select(TruckVisitRow).where(*conditions)))
-    transactions: dict[int, list[GateTransaction]] = defaultdict(list)
-    if rows:
-        for tx in session.scalars(
-            select(GateTransactionRow).where(GateTransactionRow.truck_visit_id.in_([r.id for r in rows]))
-        ):
-            transactions[tx.truck_visit_id].append(
-                GateTransaction(tx.equipment_reference, tx.kind, tx.empty_indicator)
-            )
-    collected: Collected = {}
-    for row in rows:
-        visit = TruckVisit(
-            visit_id=row.visit_id,
-            facility_code=row.facility_code,
-            un_location_code=row.un_location_code,
-            trucking_company=row.trucking_company,
-            truck_license_plate=None,
-            gate_in=row.gate_in,
-            gate_out=row.gate_out,
-            transactions=tuple(transactions[row.id]),
-        )
-        parties, items = collected.setdefault((row.facility_code, query.day(row.gate_in)), (set(), []))
-        parties.add(row.trucking_company)
-        items.append(visit)
-    return collected
-
-
-def _turn_time(items: list[TruckVisit], bin_min: float) -> dict[str, Any]:
-    stats = kpis.truck_turn_time(items, bin_min=bin_min)
-    return {
-        "count": stats.count,
-        "mean_min": stats.mean_min,
-        "p50_min": stats.p50_min,
-        "p90_min": stats.p90_min,
-        "p95_min": stats.p95_min,
-        "max_min": stats.max_min,
-        "histogram": [{"from_min": lo, "to_min": hi, "visits": n} for lo, hi, n in stats.histogram],
-    }
-
-
-# --- container dwell --------------------------------------------------------------------------------------
-def normalized_event(row: Event) -> NormalizedEvent:
-    """A stored event back as the :class:`NormalizedEvent` the pure KPI functions take."""
-    return NormalizedEvent(
-        event_type=row.event_type,
-        event_type_code=row.event_type_code,
-        classifier=row.classifier,
-        event_datetime=row.event_datetime,
-        document=row.document,
-        idempotency_key=row.idempotency_key,
-        equipment_reference=row.equipment_reference,
-        empty_indicator=row.empty_indicator,
-        un_location_code=row.un_location_code,
-        facility_code=row.facility_code,
-        iso_equipment_code=row.iso_equipment_code,
-        transport_call_id=row.transport_call_id,
-        carrier_voyage_number=row.carrier_voyage_number,
-        vessel_imo=row.vessel_imo,
-        mode_of_transport=row.mode_of_transport,
-    )
-
-
-def _dwell(
-    session: Session, query: KpiQuery, end_code: str, end_empty: str, pair: Callable[..., Any]
-) -> Collected:
-    start, end = query.bounds()
-    ended = select(Event.equipment_reference).where(
-        Event.un_location_code == query.un_location_code,
-        Event.event_type == EventType.EQUIPMENT,
-        Event.classifier == Classifier.ACT,
-        Event.event_type_code == end_code,
-        Event.empty_indicator == end_empty,
-        Event.event_datetime >= start,
-        Event.event_datetime < end,
-    )
-    rows = list(
-        session.scalars(
-            select(Event).where(
-                Event.un_location_code == query.un_location_code,
-                Event.event_type == EventType.EQUIPMENT,
-                Event.equipment_reference.in_(ended),
-                Event.event_datetime < end,
-            )
-        )
-    )
-    carriers: dict[str, set[str]] = defaultdict(set)
-    for reference, org in session.execute(
-        select(Event.equipment_reference, EventParty.org_id)
-        .join(EventParty, EventParty.event_seq == Event.seq)
-        .where(EventParty.relation == PartyRelation.CARRIER, Event.seq.in_([r.seq for r in rows]))
-    ):
-        if reference is not None:
-            carriers[reference].add(f"org:{org}")
-    frame = pair([normalized_event(r) for r in rows])
-    collected: Collected = {}
-    for item in frame.iter_rows(named=True):
-        if item["end"] < start or (
-            query.facility_code is not None and item["facility_code"] != query.facility_code
-        ):
-            continue
-        reference = item["equipment_reference"]
-        parties, values = collected.setdefault((item["facility_code"], query.day(item["end"])), (set(), []))
-        parties.update(carriers.get(reference) or {f"bic:{reference[:OWNER_CODE_LENGTH]}"})
-        values.append(item["dwell_h"])
-    return collected
-
-
-# --- vessel calls -----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Call:
-    facility_code: str | None
-    vessel_imo: str
-    anchored: datetime | None
-    pilot: datetime | None
-    berthed: datetime | None
-    left: datetime | None
-
-
-def _calls(session: Session, query: KpiQuery) -> list[_Call]:
-    statement = (
-        select(PortCall.id, Facility.facility_code, Vessel.imo)
-        .join(Vessel, Vessel.id == PortCall.vessel_id)
-        .outerjoin(Facility, Facility.id == PortCall.facility_id)
-        .where(PortCall.un_location_code == query.un_location_code)
-    )
-    if query.facility_code is not None:
-        statement = statement.where(Facility.facility_code == query.facility_code)
-    rows = session.execute(statement).all()
-    times = schedule_times(session, [row[0] for row in rows])
-    return [
-        _Call(
-            facility_code=facility,
-            vessel_imo=imo,
-            anchored=times[call_id]["anchorageArrival"].actual,
-            pilot=times[call_id]["pilotBoardingPlaceArrival"].actual,
-            berthed=times[call_id]["berthArrival"].actual,
-            left=times[call_id]["berthDeparture"].actual,
-        )
-        for call_id, facility, imo in rows
-    ]
-
-
-def _per_call(
-    query: KpiQuery, calls: Iterable[_Call], measure: Callable[[_Call], tuple[datetime, float] | None]
-) -> Collected:
-    start, end = query.bounds()
-    collected: Collected = {}
-    for call in calls:
-        measured = measure(call)
-        if measured is None or not start <= measured[0] < end:
-            continue
-        parties, values = collected.setdefault((call.facility_code, query.day(measured[0])), (set(), []))
-        parties.add(call.vessel_imo)
-        values.append(measured[1])
-    return collected
-
-
-def _anchorage(call: _Call) -> tuple[datetime, float] | None:
-    if call.anchored is None or call.berthed is None:
-        return None
-    return call.berthed, kpis.anchorage_wait_h(call.anchored, call.berthed)
-
-
-def _in_port(call: _Call) -> tuple[datetime, float] | None:
-    if call.pilot is None or call.left is None:
-        return None
-    return call.left, kpis.time_in_port_h(call.pilot, call.left)
-
-
-def _occupancy(query: KpiQuery, calls: list[_Call]) -> Collected:
-    collected: Collected = {}
-    day = query.first_day
-    while day <= query.last_day:
-        lo = datetime.combine(day, time(), query.zone)
-        hi = datetime.combine(day + timedelta(days=1), time(), query.zone)
-        for call in calls:
-            if call.berthed is None or call.left is None or call.left <= lo or call.berthed >= hi:
-                continue
-            parties, visits = collected.setdefault((call.facility_code, day), (set(), []))
-            parties.add(call.vessel_imo)
-            visits.append((kpis.BerthVisit(call.facility_code or "", call.berthed, call.left), lo, hi))
-        day += timedelta(days=1)
-    return collected
-
-
-def _occupancy_value(items: list[tuple[kpis.BerthVisit, datetime, datetime]]) -> dict[str, Any]:
-    visits = [visit for visit, _, _ in items]
-    _, lo, hi = items[0]
-    share = kpis.berth_occupancy(visits, lo, hi)[visits[0].berth_id]
-    return {"vessels": len({(v.arrival, v.departure) for v in visits}), "occupancy": share}
-
-
-# --- entry point ------------------------------------------------------------------------------------------
 def compute_kpi(session: Session, principal: Principal, kpi: KpiName, query: KpiQuery) -> list[KpiGroup]:
     """The groups of ``kpi`` for ``query``, suppressed where too few parties stand behind them.
 
@@ -399,32 +109,36 @@ def compute_kpi(session: Session, principal: Principal, kpi: KpiName, query: Kpi
     own_port = principal.role is OrgRole.PORT_AUTHORITY and principal.port_unlocode == query.un_location_code
     own_only = query.trucking_company is not None or own_port
     if kpi is KpiName.TRUCK_TURN_TIME:
-        return _groups(
-            _visits(session, query, completed=True), lambda v: _turn_time(v, query.bin_min), own_only=own_only
-        )
-    if kpi is KpiName.DUAL_TRANSACTION_SHARE:
-        return _groups(
-            _visits(session, query, completed=False),
-            lambda v: {"count": len(v), "dual_share": kpis.dual_transaction_share(v)},
+        return build_groups(
+            truck_visits(session, query, completed=True),
+            lambda v: turn_time_values(v, query.bin_min),
             own_only=own_only,
         )
+    if kpi is KpiName.DUAL_TRANSACTION_SHARE:
+        return build_groups(
+            truck_visits(session, query, completed=False), dual_share_values, own_only=own_only
+        )
     if kpi is KpiName.IMPORT_DWELL:
-        collected = _dwell(
+        collected = container_dwells(
             session, query, EquipmentEventTypeCode.GTOT.value, EmptyIndicator.LADEN.value, kpis.import_dwell
         )
-        return _groups(collected, lambda v: _summary(v, "h"), own_only=own_only)
+        return build_groups(collected, lambda v: duration_summary(v, "h"), own_only=own_only)
     if kpi is KpiName.STREET_DWELL:
-        collected = _dwell(
+        collected = container_dwells(
             session, query, EquipmentEventTypeCode.GTIN.value, EmptyIndicator.EMPTY.value, kpis.street_dwell
         )
-        return _groups(collected, lambda v: _summary(v, "h"), own_only=own_only)
-    calls = _calls(session, query)
+        return build_groups(collected, lambda v: duration_summary(v, "h"), own_only=own_only)
+    calls = call_times(session, query)
     if kpi is KpiName.ANCHORAGE_WAIT:
-        return _groups(_per_call(query, calls, _anchorage), lambda v: _summary(v, "h"), own_only=own_only)
+        return build_groups(
+            per_call(query, calls, anchorage_wait), lambda v: duration_summary(v, "h"), own_only=own_only
+        )
     if kpi is KpiName.TIME_IN_PORT:
-        return _groups(_per_call(query, calls, _in_port), lambda v: _summary(v, "h"), own_only=own_only)
+        return build_groups(
+            per_call(query, calls, time_in_port), lambda v: duration_summary(v, "h"), own_only=own_only
+        )
     if kpi is KpiName.BERTH_OCCUPANCY:
-        return _groups(_occupancy(query, calls), _occupancy_value, own_only=own_only)
+        return build_groups(berth_visits(query, calls), occupancy_values, own_only=own_only)
     raise InputError(
         "not a KPI of this endpoint", field="kpi", value=kpi.value, hint="see GET /lookahead/imports"
     )
