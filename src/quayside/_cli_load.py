@@ -1,0 +1,133 @@
+"""``quayside load ...``: load visibility files into the store, printing each reject and the counts.
+
+Each command hands the file to one function of :mod:`quayside.api.cli_actions` (the same code as the
+ingest routes) and prints the outcome; :mod:`quayside.cli` adds this group as ``load``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from quayside._cli_options import DbOption
+
+if TYPE_CHECKING:
+    from quayside.api.routes_ingest import FeedOutcome
+
+load_app = typer.Typer(help="Load visibility data into the store.", no_args_is_help=True)
+
+
+@load_app.command("events")
+def load_events(
+    file: Annotated[Path, typer.Argument(help="DCSA T&T 2.2 JSON: one event or an array.")],
+    as_org: Annotated[str | None, typer.Option("--as", help="Organisation posting the events.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Load DCSA events through the same code as POST /v2/events, and print the counts."""
+    from quayside.api.cli_actions import load_event_file
+
+    outcome = load_event_file(db, file, as_org)
+    for reject in outcome.rejected:
+        where = f"{file} record {reject['index']} {reject['field']}"
+        sys.stdout.write(f"rejected {where}: {reject['reason']}\n")
+    counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
+    sys.stdout.write("stored {}, duplicates {}, rejected {}\n".format(*counts))
+
+
+def _print_feed(outcome: FeedOutcome, file: Path) -> None:
+    """Print each reject on its own line, then the counts; exit 1 if the feed had records and none loaded."""
+    from quayside.api.routes_ingest import FeedKind
+
+    for reject in outcome.rejected:
+        value = "" if reject["value"] is None else f" (value {reject['value']!r})"
+        where = f"{file} record {reject['index']} {reject['field']}"
+        sys.stdout.write(f"rejected {where}: {reject['reason']}{value}\n")
+    counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
+    line = "stored {}, duplicates {}, rejected {}".format(*counts)
+    if outcome.kind is not FeedKind.VESSEL_SCHEDULE:
+        line += f"; truck visits stored {outcome.truck_visits.stored}, duplicates {outcome.truck_visits.duplicates}"
+    if outcome.kind is FeedKind.EDIFACT:
+        line += (
+            f"; move counts stored {outcome.move_counts.stored}, duplicates {outcome.move_counts.duplicates}"
+        )
+    sys.stdout.write(line + "\n")
+    if outcome.rejected and not outcome.accepted:
+        raise typer.Exit(1)
+
+
+AsOption = Annotated[
+    str | None, typer.Option("--as", help="Organisation posting the records (default: the port authority).")
+]
+
+
+@load_app.command("edifact")
+def load_edifact(
+    file: Annotated[Path, typer.Argument(help="UN/EDIFACT interchange: CODECO, COARRI, COPRAR, BAPLIE.")],
+    as_org: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load an EDIFACT interchange (bad messages reported, good ones kept); exit 1 if none loaded, 2 if unreadable."""
+    from quayside.api.cli_actions import load_feed_file
+    from quayside.api.routes_ingest import FeedKind
+
+    _print_feed(load_feed_file(db, FeedKind.EDIFACT, file, as_org), file)
+
+
+@load_app.command("gate-transactions")
+def load_gate_transactions(
+    file: Annotated[Path, typer.Argument(help="Gate transactions CSV (docs/data-hub.md).")],
+    as_org: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load truck visits and gate events from CSV; exit 1 if no row loaded, 2 if the file is unreadable."""
+    from quayside.api.cli_actions import load_feed_file
+    from quayside.api.routes_ingest import FeedKind
+
+    _print_feed(load_feed_file(db, FeedKind.GATE_TRANSACTIONS, file, as_org), file)
+
+
+@load_app.command("schedule")
+def load_schedule(
+    file: Annotated[Path, typer.Argument(help="Vessel schedule CSV (docs/data-hub.md).")],
+    as_org: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load vessel ARRI/DEPA timestamps from CSV; exit 1 if no row loaded, 2 if the file is unreadable."""
+    from quayside.api.cli_actions import load_feed_file
+    from quayside.api.routes_ingest import FeedKind
+
+    _print_feed(load_feed_file(db, FeedKind.VESSEL_SCHEDULE, file, as_org), file)
+
+
+@load_app.command("port-calls")
+def load_port_calls(
+    file: Annotated[
+        Path, typer.Argument(help="calls.parquet of an emissions inventory (quayside inventory).")
+    ],
+    port: Annotated[str, typer.Option(help="Port profile the inventory was run with, e.g. san-pedro-bay.")],
+    as_org: Annotated[
+        str | None, typer.Option("--as", help="Port authority posting the calls (default: the only one).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Post the inventory's berth calls as DCSA JIT port calls with ACT timestamps; exit 1 if none loaded."""
+    from quayside.api.cli_actions import load_port_call_file
+
+    outcome = load_port_call_file(db, file, port, as_org)
+    for reject in [*outcome.rejected, *outcome.timestamps.rejected]:
+        sys.stdout.write(f"rejected {file} record {reject['index']} {reject['field']}: {reject['reason']}\n")
+    calls, stamps = outcome.calls, outcome.timestamps
+    sys.stdout.write(
+        f"port calls stored {len(calls.stored)}, duplicates {len(calls.duplicates)}, "
+        f"rejected {len(outcome.rejected)}; timestamps stored {len(stamps.stored)}, "
+        f"duplicates {len(stamps.duplicates)}, rejected {len(stamps.rejected)}; "
+        f"not berth calls {outcome.skipped}, at other ports {outcome.other_port}\n"
+    )
+    if outcome.rejected and not calls.accepted:
+        raise typer.Exit(1)
+
+
+__all__ = ["load_app"]
