@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -58,6 +58,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from quayside.api.cli_actions import default_workers
 from quayside.api.ingest import ingest_events
 from quayside.store import db
 from quayside.store.models import Event, EventParty
@@ -243,44 +244,42 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
-    """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid."""
+def served(url: str, workers: int | None = None, *, access_log: bool = False) -> Iterator[tuple[str, int]]:
+    """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid.
+
+    ``workers`` defaults to what ``quayside serve`` would choose. Yields once every worker process has
+    logged that its application started: a worker still importing would leave the first requests to the
+    others.
+    """
     port = free_port()
-    address = ["--host", "127.0.0.1", "--port", str(port)]
-    command = [
-        sys.executable,
-        "-m",
-        "quayside.cli",
-        "serve",
-        *address,
-        "--workers",
-        str(workers),
-        "--db",
-        url,
-    ]
-    env = {**os.environ, "QUAYSIDE_DB_URL": url}
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"quayside serve exited with status {process.returncode}")
-            try:
-                httpx.get(f"{base}/openapi.json", timeout=1.0)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("quayside serve did not answer in time") from None
-                time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.terminate()
+    command = [sys.executable, "-m", "quayside.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers is None:
+        workers = default_workers()
+    command += ["--db", url, "--workers", str(workers)]
+    command += ["--access-log"] if access_log else []
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S * max(1, workers)
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"quayside serve exited with status {process.returncode}")
+                log.seek(0)
+                if log.read().count(b"Application startup complete") >= workers:
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("quayside serve did not start in time")
+                time.sleep(0.2)
+            httpx.get(f"{base}/openapi.json", timeout=10.0)
+            yield base, process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def peak_rss_mib(pid: int) -> float | None:
@@ -474,7 +473,9 @@ def run_client(job: ClientJob, barrier: Any, results: Any, done: Any) -> None:
         done.wait()
 
 
-def _measured(job: ClientJob, load: Any, barrier: Any, results: Any) -> None:
+def _measured(
+    job: ClientJob, load: Callable[[list[dict[str, Any]]], int], barrier: Any, results: Any
+) -> None:
     load(job.warm_up)
     barrier.wait()
     started, cpu = time.perf_counter(), own_cpu_seconds()
@@ -485,7 +486,7 @@ def _measured(job: ClientJob, load: Any, barrier: Any, results: Any) -> None:
 
 def run_clients(
     jobs: list[ClientJob], server_pid: int | None
-) -> tuple[int, float, float, float | None, float | None]:
+) -> tuple[int, float, float | None, float | None, float]:
     """Run ``jobs`` in parallel processes; ``(stored, seconds, cpu, postgres cpu, peak MiB)``.
 
     ``seconds`` runs from the first client's start to the last one's end (``perf_counter`` is the

@@ -46,8 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,15 +58,13 @@ from bench_hub_ingest import (
     CONTAINERS_PER_BOOKING,
     EVENTS_PER_CONTAINER,
     PG_ENV,
-    SERVER_START_TIMEOUT_S,
     containers_for,
     database,
-    free_port,
     make_events,
     seed_community,
+    served,
     tree_cpu_seconds,
 )
-from quayside.api.cli_actions import default_workers
 from quayside.api.ingest import ingest_events
 from quayside.store import db
 from quayside.store.models import Event
@@ -154,44 +151,6 @@ def route_status(base: str, key: str, path: str) -> int:
 
 
 # --- server ------------------------------------------------------------------------------------------------
-@contextmanager
-def served(url: str, workers: int | None, access_log: bool) -> Iterator[tuple[str, int]]:
-    """``quayside serve --workers N`` on 127.0.0.1 and a free port against ``url``: its base URL and pid.
-
-    Yields once every worker process has logged that its application started: a worker still importing
-    would leave the first run to the others.
-    """
-    port = free_port()
-    command = [sys.executable, "-m", "quayside.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    if workers is None:
-        workers = default_workers()
-    command += ["--db", url, "--workers", str(workers)]
-    command += ["--access-log"] if access_log else []
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S * max(1, workers)
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"quayside serve exited with status {process.returncode}")
-                log.seek(0)
-                if log.read().count(b"Application startup complete") >= workers:
-                    break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("quayside serve did not start in time")
-                time.sleep(0.2)
-            httpx.get(f"{base}/openapi.json", timeout=10.0)
-            yield base, process.pid
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 # --- wrk -----------------------------------------------------------------------------------------------
 _LUA = """
 local paths = {PATHS}
@@ -374,7 +333,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> list[RunResult]:
         print(
             f"# {backend}: {args.events} events stored in {time.perf_counter() - started:.1f} s", flush=True
         )
-        with served(url, args.workers, args.access_log) as (base, pid):
+        with served(url, args.workers, access_log=args.access_log) as (base, pid):
 
             def server_cpu() -> float | None:
                 # The server and its worker processes: with --workers N the children serve the requests.
