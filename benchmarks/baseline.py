@@ -194,7 +194,9 @@ def _interval(
     t1: datetime = end["ts"]
     hours = (t1 - t0).total_seconds() / 3600.0
     dist = _haversine_nm(start["lat"], start["lon"], end["lat"], end["lon"], radius)
-    if start["sog_kn"] is not None and end["sog_kn"] is not None:
+    if start.get("stay"):
+        speed = 0.0  # a reception gap in the harbour filled as a stay (quayside.engines.gaps)
+    elif start["sog_kn"] is not None and end["sog_kn"] is not None:
         speed = (start["sog_kn"] + end["sog_kn"]) / 2
     else:
         speed = dist / hours if hours > 0 else 0.0

@@ -100,7 +100,7 @@ def test_inventory_unknown_port_is_a_one_line_error(tmp_path: Path) -> None:
 def test_inventory_empty_input_is_an_error(tmp_path: Path) -> None:
     src = tmp_path / "empty.nmea"
     src.write_text("")
-    done = quayside("inventory", str(src), "--out", str(tmp_path / "out"))
+    done = quayside("inventory", str(src), "--port", "san-pedro-bay", "--out", str(tmp_path / "out"))
     assert done.returncode == 2
     assert "empty.nmea" in done.stderr
 
@@ -138,3 +138,13 @@ def test_simulate_then_inventory_writes_the_contract_files(tmp_path: Path) -> No
     doc = json.loads((out / "inventory.json").read_text())
     assert doc["read"] == doc["accepted"] + doc["rejected"] + doc["duplicates"]
     assert doc["totals_g"]["CO2"] > 0
+
+
+def test_inventory_without_port_lists_the_profiles(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text("MMSI,BaseDateTime,LAT,LON\n366000001,2024-01-01T00:00:00,33.7,-118.2\n")
+    done = quayside("inventory", str(src), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "--port is required" in done.stderr
+    assert "san-pedro-bay" in done.stderr and "nagoya" in done.stderr and "shenzhen" in done.stderr
+    assert not (tmp_path / "out").exists()  # nothing was computed on a guessed port

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextC
 
 from quayside._cli_load import load_app
 from quayside._cli_options import DbOption
-from quayside.errors import QuaysideError
+from quayside.errors import ConfigError, QuaysideError
 
 app = typer.Typer(
     name="quayside",
@@ -31,6 +31,8 @@ app = typer.Typer(
 )
 emissions_app = typer.Typer(help="Emission calculations.", no_args_is_help=True)
 app.add_typer(emissions_app, name="emissions")
+registry_app = typer.Typer(help="The vessel registry.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -78,16 +80,26 @@ def inventory(
     inputs: Annotated[
         list[Path], typer.Argument(help="AIS files: NMEA, MarineCadastre CSV(.gz/.zip), Parquet.")
     ],
-    registry: Annotated[Path | None, typer.Option(help="Vessel registry CSV.")] = None,
     port: Annotated[
-        str, typer.Option(help="Bundled port profile name or path to a profile.")
-    ] = "san-pedro-bay",
+        str | None,
+        typer.Option(help="Port profile: a bundled name (san-pedro-bay, nagoya, shenzhen) or a directory."),
+    ] = None,
+    registry: Annotated[Path | None, typer.Option(help="Vessel registry CSV.")] = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out"),
     aux_table: Annotated[str, typer.Option(help="Auxiliary/boiler load table: epa or imo4.")] = "epa",
     gwp: Annotated[str, typer.Option(help="GWP set for CO2e: AR5 or AR6.")] = "AR5",
     sea_margin_pct: Annotated[float, typer.Option(help="Sea margin added to the propeller-law load.")] = 0.0,
     gap_hours: Annotated[float, typer.Option(help="Split a track where reports are further apart.")] = 6.0,
-    rejects: Annotated[Path | None, typer.Option(help="Write every rejected record to this CSV.")] = None,
+    include_pass_through: Annotated[
+        bool,
+        typer.Option(
+            "--include-pass-through",
+            help="Add vessels that cross the boundary without calling to the totals (regional inventories).",
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Write every rejected AIS record and registry row to this CSV.")
+    ] = None,
     buckets: Annotated[
         int, typer.Option(min=0, help="Vessel buckets streamed through the kernel (0: by input size).")
     ] = 0,
@@ -95,7 +107,8 @@ def inventory(
         str, typer.Option(help="Run the kernel locally (DuckDB/Polars) or on a local Apache Spark session.")
     ] = "local",
 ) -> None:
-    """Compute the port-call emissions inventory of AIS INPUTs and write calls, totals and a report."""
+    """Compute the port's emissions inventory from AIS INPUTs and write calls, totals and a report."""
+    from quayside.ais.clean import CleaningRules
     from quayside.engines.local import InventoryOptions, run_inventory
     from quayside.web.summary import print_inventory_summary
 
@@ -103,16 +116,56 @@ def inventory(
         aux_table=aux_table,
         gwp=gwp,
         sea_margin_pct=sea_margin_pct,
-        gap_hours=gap_hours,
+        cleaning=CleaningRules(gap_hours=gap_hours),
+        include_pass_through=include_pass_through,
         rejects_path=rejects,
         buckets=buckets or None,
         engine=engine,
     )
     with _progress_bars() as progress:
         result = run_inventory(
-            inputs, registry=registry, port=port, out_dir=out, options=options, progress=progress
+            inputs,
+            registry=registry,
+            port=_required_port(port),
+            out_dir=out,
+            options=options,
+            progress=progress,
         )
     print_inventory_summary(result, console)
+
+
+def _required_port(port: str | None) -> str:
+    """The ``--port`` value; a run without one is an error that lists the bundled profiles."""
+    if port is None:
+        from quayside.geo.profiles import list_profiles
+
+        raise ConfigError(
+            "--port is required: the inventory covers one port's boundary and rules",
+            field="port",
+            hint=f"use one of {', '.join(list_profiles())} or the directory of your own profile",
+        )
+    return port
+
+
+@registry_app.command("infer")
+def registry_infer(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="AIS files: NMEA, MarineCadastre CSV(.gz/.zip), Parquet.")
+    ],
+    port: Annotated[str | None, typer.Option(help="Port profile: a bundled name or a directory.")] = None,
+    out: Annotated[Path, typer.Option(help="The registry CSV to write.")] = Path("registry.csv"),
+    registry: Annotated[
+        Path | None, typer.Option(help="A registry to start from: its rows are kept as given.")
+    ] = None,
+) -> None:
+    """Write the registry the inventory would use: one row per vessel, with how each field was inferred."""
+    from quayside.engines.registry_infer import infer_registry
+
+    with _progress_bars() as progress:
+        written = infer_registry(
+            inputs, port=_required_port(port), out=out, registry=registry, progress=progress
+        )
+    console.print(f"{written.rows:,} vessels written to {out} ({written.inferred:,} with inferred fields)")
 
 
 @contextmanager

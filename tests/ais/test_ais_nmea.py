@@ -13,8 +13,9 @@ from pyais.stream import FileReaderStream
 from quayside.ais.readers import iter_ais_batches, read_ais
 from quayside.ais.report import IngestReport
 
-SHARED_AIS = Path("/work/shared/data/ais")
-SAMPLES = sorted(SHARED_AIS.glob("*")) if SHARED_AIS.is_dir() else []
+# Real receiver logs copied from pyais (MIT, see data/pyais/LICENSE).
+PYAIS_DATA = Path(__file__).parent / "data" / "pyais"
+SAMPLES = sorted(p for p in PYAIS_DATA.glob("pyais_*"))
 POSITION_TYPES = {1, 2, 3, 18, 19, 27}
 
 
@@ -42,7 +43,7 @@ def test_real_sample_loses_no_valid_report(path: Path) -> None:
 
 
 def test_piraeus_sample_counts() -> None:
-    path = SHARED_AIS / "pyais_nmea_data_sample.txt"
+    path = PYAIS_DATA / "pyais_nmea_data_sample.txt"
     result = read_ais(path)
     report = result.report
     # Counted independently with pyais 3.3 FileReaderStream: 667 type 1 + 76 type 3 + 19 type 18 = 762
@@ -92,7 +93,7 @@ def test_timestamps_from_prefix_and_tag_block(data_dir: Path) -> None:
 
 
 def test_gatehouse_wrapper_times_next_message() -> None:
-    result = read_ais(SHARED_AIS / "pyais_gatehouse.nmea")
+    result = read_ais(PYAIS_DATA / "pyais_gatehouse.nmea")
     ts = {r["record"]: r["ts"] for r in result.positions.select(["record", "ts"]).to_pylist()}
     # $PGHP,1,2008,5,9,0,0,0,10,... = 2008-05-09 00:00:00 + 10 ms, for the sentence on line 2.
     assert ts[2] == datetime(2008, 5, 9, 0, 0, 0, 10_000, tzinfo=UTC)
@@ -104,7 +105,7 @@ def test_gatehouse_wrapper_times_next_message() -> None:
 
 
 def test_bad_lines_are_counted_with_line_numbers() -> None:
-    report = read_ais(SHARED_AIS / "pyais_mixed.txt").report
+    report = read_ais(PYAIS_DATA / "pyais_mixed.txt").report
     by_line = {(r.record, r.reason) for r in report.rejects}
     # Line 14 "foobar" and line 21 "IamNotAnAisMessage1111" are not NMEA.
     assert (14, "not_nmea") in by_line
@@ -116,7 +117,7 @@ def test_bad_lines_are_counted_with_line_numbers() -> None:
 
 def test_batches_are_bounded() -> None:
     report = IngestReport()
-    batches = list(iter_ais_batches(SHARED_AIS / "pyais_nmea_data_sample.txt", report, batch_rows=100))
+    batches = list(iter_ais_batches(PYAIS_DATA / "pyais_nmea_data_sample.txt", report, batch_rows=100))
     assert all(b.positions.num_rows + b.static.num_rows <= 100 for b in batches)
     assert sum(b.positions.num_rows for b in batches) == 762
     assert report.accepted == 762

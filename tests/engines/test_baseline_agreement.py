@@ -60,8 +60,11 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, p
         load_factor_set(),
         InventoryOptions(),
     )
+    # The baseline is the OGV method: compare the ocean-going vessels (harbour craft have their own tests).
     vessels = resolver.kernel_frame(track.get_column("mmsi").unique().to_list())
-    return intervals, track, vessels
+    ogv = vessels.filter(pl.col("category") == "ogv").get_column("mmsi").implode()
+    assert vessels.filter(pl.col("category") == "harbor_craft").height > 0  # the simulated tugs
+    return intervals.filter(pl.col("mmsi").is_in(ogv)), track.filter(pl.col("mmsi").is_in(ogv)), vessels
 
 
 def _rel_diff(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> float:

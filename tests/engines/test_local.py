@@ -15,7 +15,8 @@ from quayside.errors import ConfigError, InputError
 from quayside.geo.profiles import load_profile
 from quayside.simulate.traffic import simulate_traffic
 
-SHARED_AIS = Path(__file__).resolve().parents[3] / "shared" / "data" / "ais"
+# Real receiver logs copied from pyais (MIT, see tests/ais/data/pyais/LICENSE).
+PYAIS_DATA = Path(__file__).resolve().parents[1] / "ais" / "data" / "pyais"
 MC_HEADER = (
     "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,Draft,"
     "Cargo,TransceiverClass"
@@ -77,11 +78,19 @@ def test_outputs_and_totals_add_up(inventory: tuple[Path, object]) -> None:
     for key in ("read", "accepted", "rejected", "duplicates", "vessels"):
         assert isinstance(doc[key], int)
     assert doc["read"] > 10_000
+    port = calls.filter(pl.col("in_totals"))
+    assert 0 < port.height < calls.height  # some simulated ships pass through without calling
+    assert set(port.get_column("call_type").unique()) <= {"berth", "anchorage"}
     for p in Pollutant:
-        total = calls.get_column(f"{p.column}_g").sum()
+        total = port.get_column(f"{p.column}_g").sum()
         assert doc["totals_g"][p.value] == pytest.approx(total, rel=1e-12)
         by_engine = sum(doc["by_engine_g"][g][p.value] for g in ("main", "aux", "boiler"))
         assert by_engine == pytest.approx(total, rel=1e-9)
+        by_category = sum(doc["by_category_g"][c][p.value] for c in ("ogv", "harbor_craft"))
+        assert by_category == pytest.approx(total, rel=1e-9)
+        through = calls.filter(pl.col("call_type") == "pass_through").get_column(f"{p.column}_g").sum()
+        assert doc["pass_through"]["totals_g"][p.value] == pytest.approx(through, rel=1e-12)
+    assert doc["by_category_g"]["harbor_craft"]["CO2"] > 0  # the simulated tugs
     # Every call's pollutant total is the sum of its engine groups.
     diff = calls.select(
         (pl.col("nox_g") - pl.col("nox_main_g") - pl.col("nox_aux_g") - pl.col("nox_boiler_g")).abs().max()
@@ -214,7 +223,7 @@ def test_reports_outside_the_boundary_add_nothing(tmp_path: Path) -> None:
 def test_real_nmea_samples_ingest(sample: str, tmp_path: Path) -> None:
     # Real receiver logs from the Aegean: they decode and count, and none of it lies in San Pedro Bay.
     result = run_inventory(
-        [SHARED_AIS / sample],
+        [PYAIS_DATA / sample],
         registry=None,
         port="san-pedro-bay",
         out_dir=tmp_path,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+import shapely
 
 from quayside.errors import ConfigError, InputError
 from quayside.geo import ZoneKind, list_profiles, load_profile
@@ -90,10 +91,21 @@ def test_san_pedro_bay_specifics() -> None:
     assert p.reference_point == (-118.2937, 33.7054)
     assert p.emission_control.nox_eca
     assert p.emission_control.sulfur_limit_pct == 0.1
+    # SMDG Terminal Code List codes (v20201001) of the container terminals' berths.
     terminals = {z.terminal_code for z in p.berths}
-    assert {"APMT", "TRAPAC", "YTI", "FMS", "ETS", "WBCT", "LBCT", "TTI", "SSAA", "SSAC", "ITS"} <= terminals
-    cargos = {str(z.properties["cargo"]) for z in p.berths}
-    assert {"container", "cruise", "liquid_bulk", "vehicle"} <= cargos
+    smdg = {"APMT", "TRAP", "YUSEN", "EAGLE", "ETS", "WBCT", "LBCT", "TTI", "SSATA", "MATU", "ITS", "SSAPCT"}
+    assert smdg <= terminals
+    assert {t.code for t in p.terminals if t.smdg} == smdg
+    assert {z.terminal_type for z in p.berths} == {"container", "cruise", "tanker", "ro_ro"}
+    # Every berth names a terminal of terminals.csv, and every terminal lies inside the harbour.
+    codes = {t.code for t in p.terminals}
+    assert all(z.terminal_code in codes for z in p.berths)
+    assert p.harbor is not None
+    assert all(shapely.contains_xy(p.harbor.geometry, t.lon, t.lat) for t in p.terminals)
+    # APM Terminals Pier 400: N 33°43'53", W 118°14'55" in the SMDG list = 33.731389, -118.248611.
+    apmt = next(t for t in p.terminals if t.code == "APMT")
+    assert (apmt.lat, apmt.lon) == pytest.approx((33.731389, -118.248611), abs=1e-6)
+    assert p.berth_terminal("pola-apm-pier400") == apmt
 
 
 def test_nagoya_has_no_eca_and_global_cap() -> None:

@@ -243,7 +243,8 @@ def test_planned_discharges_for_the_lookahead(files: Files) -> None:
 
 
 def test_parties_match_the_port_profile(files: Files) -> None:
-    profile_codes = {z.terminal_code for z in load_profile("san-pedro-bay").berths if z.terminal_code}
+    berths = load_profile("san-pedro-bay").berths
+    profile_codes = {z.terminal_code for z in berths if z.terminal_code and z.terminal_type == "container"}
     facilities = {f["facilityCode"]: f["UNLocationCode"] for f in files.parties["facilities"]}
     assert set(facilities) == profile_codes
     assert facilities["APMT"] == "USLAX"

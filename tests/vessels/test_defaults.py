@@ -23,7 +23,7 @@ from quayside.vessels.defaults import (
     vessel_table,
 )
 from quayside.vessels.registry import Registry, RegistryRow
-from quayside.vessels.types import EngineType, Fuel, ShipType, Tier
+from quayside.vessels.types import Category, EngineType, Fuel, HarborCraftType, ShipType, Tier
 
 
 def test_container_with_only_teu_takes_the_epa_bin_row() -> None:
@@ -43,7 +43,10 @@ def test_container_with_only_teu_takes_the_epa_bin_row() -> None:
     # e^7.612076 = 2022.47, x 37 = 74,831
     assert vessel.dwt == pytest.approx(74831.0, rel=1e-3)
     assert vessel.gt is None
+    assert vessel.category is Category.OGV
+    assert vessel.subtype is None
     assert vessel.defaulted == (
+        "category",
         "dwt",
         "mcr_kw",
         "service_speed_kn",
@@ -57,7 +60,7 @@ def test_container_with_only_teu_takes_the_epa_bin_row() -> None:
 
 def test_default_keel_year_is_tier_1() -> None:
     # the default keel-laid year 2010 (an assumption) falls in 2000-2010: MARPOL Annex VI Tier I
-    vessel = resolve_vessel(1, None, None)
+    vessel = resolve_vessel(1, None, {"ship_type_ais": 70})
     assert vessel.keel_laid_year == 2010
     assert vessel.tier is Tier.TIER_1
 
@@ -99,7 +102,8 @@ def test_registry_values_win_and_nothing_is_defaulted() -> None:
         shore_power=True,
     )
     vessel = resolve_vessel(5, row, {"name": "AIS NAME", "imo": 9271432, "ship_type_ais": 70})
-    assert vessel.defaulted == ()
+    # Only the category is derived (from the registry's own ship type); every particular is the registry's.
+    assert vessel.inferred == (("category", "registry ship_type tanker"),)
     assert (vessel.name, vessel.imo, vessel.ship_type) == ("FULL", 9244661, ShipType.TANKER)
     assert (vessel.mcr_kw, vessel.fuel, vessel.shore_power) == (20000.0, Fuel.HFO, True)
     assert vessel.aux_kw_hotelling == 750.0
@@ -119,7 +123,8 @@ def test_ais_only_cargo_ship_sized_from_length() -> None:
     assert vessel.engine is EngineType.MSD
     assert vessel.name == "CARGO"
     assert vessel.imo == 9271432
-    assert vessel.defaulted[:2] == ("ship_type", "dwt")
+    assert vessel.defaulted[:3] == ("category", "ship_type", "dwt")
+    assert dict(vessel.inferred)["dwt"] == "size_from_length.csv, length 180 m (U)"
 
 
 def test_ais_passenger_by_length() -> None:
@@ -169,15 +174,26 @@ def test_container_with_only_dwt_gets_teu_from_kristensen() -> None:
 def test_registry_teu_without_type_means_container() -> None:
     vessel = resolve_vessel(4, RegistryRow(mmsi=4, line=2, teu=1500.0), {"ship_type_ais": 70})
     assert vessel.ship_type is ShipType.CONTAINER
-    assert vessel.defaulted[0] == "ship_type"
+    assert dict(vessel.inferred)["ship_type"] == "registry teu"
+    assert vessel.category is Category.OGV
     assert vessel.mcr_kw == 14700.0  # EPA Table C.3 Container Ship 2,000 TEU
 
 
-def test_unknown_everything_uses_the_default_bin() -> None:
+def test_unknown_everything_is_a_work_boat() -> None:
+    # Nothing known and never seen at a cargo terminal: a work boat with harbor_craft_defaults.csv values.
     vessel = resolve_vessel(11, None, None)
+    assert (vessel.category, vessel.subtype) == (Category.HARBOR_CRAFT, HarborCraftType.WORK_BOAT)
+    assert vessel.ship_type is ShipType.OTHER
+    assert (vessel.mcr_kw, vessel.aux_rated_kw, vessel.keel_laid_year) == (500.0, 30.0, 2005)
+    assert "ship_type" in vessel.defaulted
+    assert dict(vessel.inferred)["category"].endswith("work boat (U)")
+
+
+def test_unknown_but_long_is_an_ogv_of_the_default_bin() -> None:
+    vessel = resolve_vessel(12, None, {"length_m": 120.0})
+    assert vessel.category is Category.OGV
     assert vessel.ship_type is ShipType.OTHER
     assert vessel.mcr_kw == 5800.0  # EPA Table C.3 Miscellaneous (C3)
-    assert "ship_type" in vessel.defaulted
     assert "gt" in vessel.defaulted
 
 
@@ -236,13 +252,14 @@ def test_vessel_table_and_fleet_from_static() -> None:
     table = vessel_table([*vessels, vessels[0]])
     assert table.schema == VESSEL_SCHEMA
     assert table.num_rows == 2
-    assert table.column_names == [f for f in Vessel.__dataclass_fields__]
+    assert set(table.column_names) == {*Vessel.__dataclass_fields__, "defaulted"}
     first = table.to_pylist()[0]
     assert first["ship_type"] == "container"
     assert first["engine"] == "SSD"
     assert first["fuel"] is None
     assert first["defaulted"] == ",".join(box.defaulted)
-    assert first["defaulted"].startswith("teu,dwt,mcr_kw")
+    assert first["defaulted"].startswith("category,teu,dwt,mcr_kw")
+    assert first["inferred"].startswith("category=registry ship_type container; teu=size_from_length.csv")
 
 
 def test_ten_thousand_vessels_resolve_quickly() -> None:

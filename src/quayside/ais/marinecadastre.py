@@ -136,9 +136,8 @@ def _split(
     report.read += df.height
     report.accepted += good.height
     if bad_rows.height:
-        room = max(MAX_KEPT_REJECTS - len(report.rejects), 20)
         for (reason,), group in bad_rows.group_by(["_reason"], maintain_order=True):
-            kept = group.head(room)
+            kept = group.head(MAX_KEPT_REJECTS)  # rows in file order: the smallest records
             texts = raw_text(kept)
             rejects = [
                 Reject(source, int(rec), str(fld), str(reason), text)
@@ -159,7 +158,7 @@ def _batch(good: pl.DataFrame, source: str) -> AisBatch:
         pl.col("_COG").alias("cog_deg"),
         pl.col("_Heading").alias("heading_deg"),
         pl.col("_Status").alias("nav_status"),
-        pl.lit(None, dtype=pl.Int16).alias("msg_type"),
+        _message_type().alias("msg_type"),
         src,
         pl.col("record").cast(pl.Int64),
     )
@@ -180,6 +179,16 @@ def _batch(good: pl.DataFrame, source: str) -> AisBatch:
     static = static.filter(pl.any_horizontal(pl.col(content).is_not_null()))
     static = static.unique(subset=list(STATIC_CONTENT_COLUMNS), keep="first", maintain_order=True)
     return AisBatch(_record_batch(positions, POSITION_SCHEMA), _record_batch(static, STATIC_SCHEMA))
+
+
+def _message_type() -> pl.Expr:
+    """AIS message type from ``TransceiverClass``: these tables carry the class, not the type.
+
+    Class A rows are read as type 1 and Class B rows as type 18, so that the checks cleaning applies per
+    message class (:mod:`quayside.ais.clean`) apply to them; an empty or unknown class gives null.
+    """
+    cls = pl.col("TransceiverClass").cast(pl.String).str.strip_chars().str.to_uppercase()
+    return pl.when(cls == "A").then(pl.lit(1, pl.Int16)).when(cls == "B").then(pl.lit(18, pl.Int16))
 
 
 def _record_batch(df: pl.DataFrame, schema: pa.Schema) -> pa.RecordBatch:

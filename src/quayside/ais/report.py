@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_EXAMPLES = 20
-"""How many rejects are kept as examples in the summary."""
+"""How many rejects are shown as examples in the summary (spread over the reasons)."""
 
 MAX_KEPT_REJECTS = 100_000
 """How many rejects are kept for :func:`write_rejects`; beyond it they are only counted."""
@@ -50,6 +50,8 @@ class RejectReason(StrEnum):
     LAT_OUT_OF_RANGE = "lat_out_of_range"
     LON_OUT_OF_RANGE = "lon_out_of_range"
     SOG_IMPOSSIBLE = "sog_impossible"
+    SHIFTED_FIELDS = "shifted_fields"
+    POSITION_SPIKE = "position_spike"
     SPEED_JUMP = "speed_jump"
 
 
@@ -83,9 +85,18 @@ class Reject:
         return f"{self.source}, line {self.record}, field '{self.field}': {self.reason} ({raw!r})"
 
 
+def _key(reject: Reject) -> tuple[str, int, str, str, str]:
+    return (reject.source, reject.record, reject.field, reject.reason, reject.raw)
+
+
 @dataclass
 class IngestReport:
-    """Counts of an ingestion (see the module docstring for the rule they obey)."""
+    """Counts of an ingestion (see the module docstring for the rule they obey).
+
+    The rejects kept as records, and the examples drawn from them, do not depend on the order in which
+    files, buckets or vessel groups were processed: the report keeps the :data:`MAX_KEPT_REJECTS`
+    smallest by ``(source, record, field)``, so that two runs over the same inputs say the same.
+    """
 
     read: int = 0
     accepted: int = 0
@@ -96,18 +107,45 @@ class IngestReport:
     static: int = 0
     ignored: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
-    examples: list[Reject] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list, repr=False)
-    """Every reject up to :data:`MAX_KEPT_REJECTS`, for :func:`write_rejects`."""
+    _rejects: list[Reject] = field(default_factory=list, repr=False)
+    _sorted: bool = field(default=True, repr=False)
+
+    @property
+    def rejects(self) -> list[Reject]:
+        """Rejects kept as records (at most :data:`MAX_KEPT_REJECTS`), by source, record and field."""
+        if not self._sorted:
+            self._rejects.sort(key=_key)
+            del self._rejects[MAX_KEPT_REJECTS:]
+            self._sorted = True
+        return self._rejects
+
+    @property
+    def examples(self) -> list[Reject]:
+        """Up to :data:`MAX_EXAMPLES` rejects for the summary: the first of each reason in turn."""
+        by_reason: dict[str, list[Reject]] = {}
+        for r in self.rejects:
+            bucket = by_reason.setdefault(r.reason, [])
+            if len(bucket) < MAX_EXAMPLES:
+                bucket.append(r)
+        picked: list[Reject] = []
+        queues = [by_reason[k] for k in sorted(by_reason)]
+        depth = 0
+        while len(picked) < MAX_EXAMPLES and any(depth < len(q) for q in queues):
+            picked.extend(q[depth] for q in queues if depth < len(q))
+            depth += 1
+        return sorted(picked[:MAX_EXAMPLES], key=_key)
+
+    def _keep(self, rejects: list[Reject]) -> None:
+        self._rejects.extend(rejects)
+        self._sorted = False
+        if len(self._rejects) > 2 * MAX_KEPT_REJECTS:
+            _ = self.rejects  # sorts and trims
 
     def reject(self, reject: Reject) -> None:
-        """Count one rejected record and keep it as an example while there is room."""
+        """Count one rejected record and keep it."""
         self.rejected += 1
         self.rejected_by_reason[reject.reason] = self.rejected_by_reason.get(reject.reason, 0) + 1
-        if len(self.examples) < MAX_EXAMPLES:
-            self.examples.append(reject)
-        if len(self.rejects) < MAX_KEPT_REJECTS:
-            self.rejects.append(reject)
+        self._keep([reject])
 
     def count_rejects(self, reason: str, n: int, kept: list[Reject]) -> None:
         """Count ``n`` rejects of one reason at once; ``kept`` holds (some of) them as records."""
@@ -115,10 +153,7 @@ class IngestReport:
             return
         self.rejected += n
         self.rejected_by_reason[reason] = self.rejected_by_reason.get(reason, 0) + n
-        room = MAX_EXAMPLES - len(self.examples)
-        self.examples.extend(kept[: max(room, 0)])
-        room = MAX_KEPT_REJECTS - len(self.rejects)
-        self.rejects.extend(kept[: max(room, 0)])
+        self._keep(kept)
 
     @property
     def balanced(self) -> bool:
@@ -137,11 +172,10 @@ class IngestReport:
             static=self.static + other.static,
             ignored=self.ignored + other.ignored,
             rejected_by_reason=dict(self.rejected_by_reason),
-            examples=(self.examples + other.examples)[:MAX_EXAMPLES],
-            rejects=(self.rejects + other.rejects)[:MAX_KEPT_REJECTS],
         )
         for reason, n in other.rejected_by_reason.items():
             out.rejected_by_reason[reason] = out.rejected_by_reason.get(reason, 0) + n
+        out._keep([*self._rejects, *other._rejects])
         return out
 
     def to_dict(self) -> dict[str, Any]:

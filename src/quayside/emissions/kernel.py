@@ -9,6 +9,15 @@ Input ``vessels`` — one row per MMSI with the columns of ``VESSEL_COLUMNS`` (s
 ``gt``), ``mcr_kw``, ``service_speed_kn``, ``engine``, ``fuel`` (nullable), ``keel_laid_year``,
 ``shore_power`` and the nullable overrides ``aux_kw_<mode>`` / ``boiler_kw_<mode>``.
 
+Optional track column ``stay`` (bool): the vessel stayed where it was from this report to the next — a
+reception gap inside the harbour filled as a stay (:mod:`quayside.engines.gaps`); the interval's speed is
+0, so its mode is that of its zone (hotelling at a berth, anchorage in an anchorage), and ``filled`` is
+true on it.
+
+Optional vessel columns ``category`` and ``subtype``: vessels of category ``harbor_craft`` are computed
+with the harbour-craft method (:mod:`quayside.emissions.harbor_craft`) from ``mcr_kw``, ``aux_rated_kw``
+and ``keel_laid_year``; every other vessel with the OGV method below.
+
 Intervals: between consecutive reports of the same ``mmsi`` and ``segment``. Speed is the mean of the two
 reports' SOG; when either SOG is missing it is distance / time. Distance is the haversine great-circle
 distance in nm. An interval takes ``in_boundary``, ``in_eca``, ``zone_kind`` and ``zone_id`` of its START
@@ -18,7 +27,7 @@ emissions (the caller resolves every vessel, with defaults, before calling).
 
 Output, one row per interval: ``mmsi``, ``segment``, ``ts_start``, ``ts_end``, ``hours``, ``dist_nm``,
 ``speed_kn``, ``mode`` (enum of ``Mode``), ``in_boundary``, ``in_eca``, ``zone_id``, ``lon``, ``lat``
-(of the start point), ``load_main``
+(of the start point), ``filled``, ``load_main``
 (fraction of MCR), ``main_kw``, ``aux_kw``, ``boiler_kw``, ``energy_<group>_kwh``, ``fuel_<group>_t`` and
 ``<pollutant.column>_<group>_g`` for every ``Pollutant`` and group (``nox_main_g``, ``pm2_5_aux_g``, ...).
 """
@@ -31,6 +40,7 @@ import numpy as np
 import polars as pl
 
 from quayside.emissions.factors import FactorSet
+from quayside.emissions.harbor_craft import harbor_craft_intervals
 from quayside.emissions.llaf import llaf_expr, load_powers
 from quayside.emissions.modes import MODE_DTYPE, mode_expr
 from quayside.emissions.options import EmissionOptions
@@ -70,6 +80,7 @@ OUTPUT_COLUMNS = (
     "zone_id",
     "lon",
     "lat",
+    "filled",
     "load_main",
     "main_kw",
     "aux_kw",
@@ -280,6 +291,12 @@ def _haversine_nm(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr, ra
     return 2.0 * radius_nm * a.sqrt().clip(upper_bound=1.0).arcsin()
 
 
+def _is_harbor_craft(vessels: pl.DataFrame) -> pl.Series:
+    if "category" not in vessels.columns:
+        return pl.Series(values=[False] * vessels.height, dtype=pl.Boolean)
+    return vessels.get_column("category").eq("harbor_craft").fill_null(False)
+
+
 def compute_intervals(
     track: pl.DataFrame,
     vessels: pl.DataFrame,
@@ -297,9 +314,14 @@ def compute_intervals(
     missing = [c for c in TRACK_COLUMNS if c not in track.columns]
     if missing:
         raise InputError("missing track columns", source="track", field=missing[0], value=missing)
-    params = vessel_frame(vessels, factors, options)
+    harbor = _is_harbor_craft(vessels)
+    craft = vessels.filter(harbor)
+    params = vessel_frame(vessels.filter(~harbor), factors, options)
+    stay = pl.col("stay").fill_null(False) if "stay" in track.columns else pl.lit(False)
     nxt = {c: pl.col(c).shift(-1) for c in ("mmsi", "segment", "ts", "lat", "lon", "sog_kn")}
     hours = (pl.col("ts_end") - pl.col("ts_start")).dt.total_microseconds() / 3.6e9
+    service = vessels.select(pl.col("mmsi").cast(pl.Int64), pl.col("service_speed_kn").cast(pl.Float64))
+    service = service.unique("mmsi", keep="first", maintain_order=True)
     intervals = (
         track.lazy()
         .select(
@@ -310,13 +332,14 @@ def compute_intervals(
             _haversine_nm(
                 pl.col("lat"), pl.col("lon"), nxt["lat"], nxt["lon"], factors.constant("earth_radius_nm")
             ).alias("dist_nm"),
-            ((pl.col("sog_kn") + nxt["sog_kn"]) / 2).alias("sog_mean_kn"),
+            pl.when(stay).then(0.0).otherwise((pl.col("sog_kn") + nxt["sog_kn"]) / 2).alias("sog_mean_kn"),
             pl.col("in_boundary"),
             pl.col("in_eca"),
             pl.col("zone_kind"),
             pl.col("zone_id"),
             pl.col("lon"),
             pl.col("lat"),
+            stay.alias("filled"),
             ((nxt["mmsi"] == pl.col("mmsi")) & (nxt["segment"] == pl.col("segment"))).alias("_same"),
         )
         .filter(pl.col("_same") & pl.col("ts_start").is_not_null() & pl.col("ts_end").is_not_null())
@@ -329,7 +352,9 @@ def compute_intervals(
                 pl.col("sog_mean_kn"),
                 pl.when(pl.col("hours") > 0).then(pl.col("dist_nm") / pl.col("hours")).otherwise(0.0),
             ),
-            _service_speed_kn=pl.lit(params.get_column("service_speed_kn")).gather(pl.col(_ROW)),
+            _service_speed_kn=pl.col("mmsi").replace_strict(
+                service.get_column("mmsi"), service.get_column("service_speed_kn"), default=None
+            ),
         )
     )
     prop = propulsion_load_expr(
@@ -338,8 +363,17 @@ def compute_intervals(
     intervals = intervals.with_columns(_prop_load=prop).with_columns(
         mode=mode_expr(pl.col("zone_kind"), pl.col("speed_kn"), pl.col("_prop_load"), factors)
     )
-    out = activity_emissions(intervals, factors, options, params=params).select(OUTPUT_COLUMNS)
-    return out.collect()
+    if craft.height == 0:
+        return activity_emissions(intervals, factors, options, params=params).select(OUTPUT_COLUMNS).collect()
+    # Two methods, one row order: each part keeps the row index it had, and the parts are merged on it.
+    indexed = intervals.with_row_index("_i").collect()
+    is_craft = pl.col("mmsi").is_in(craft.get_column("mmsi").cast(pl.Int64).implode())
+    ogv = activity_emissions(indexed.filter(~is_craft).lazy(), factors, options, params=params)
+    parts = [
+        ogv.select("_i", *OUTPUT_COLUMNS).collect(),
+        harbor_craft_intervals(indexed.filter(is_craft), craft, factors).select("_i", *OUTPUT_COLUMNS),
+    ]
+    return pl.concat(parts, how="vertical_relaxed").sort("_i").drop("_i")
 
 
 def _param_row(mmsi: pl.Expr, in_eca: pl.Expr, params: pl.DataFrame) -> pl.Expr:

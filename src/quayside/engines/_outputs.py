@@ -31,14 +31,28 @@ class InventoryResult:
     port_name: str
     calls: pl.DataFrame
     vessels: pl.DataFrame
+    particulars: pl.DataFrame
     totals_g: dict[str, float]
     by_mode_g: dict[str, dict[str, float]]
     by_engine_g: dict[str, dict[str, float]]
     by_ship_type_g: dict[str, dict[str, float]]
+    by_category_g: dict[str, dict[str, float]]
+    apart: dict[str, Any]
+    registry: dict[str, Any]
     ingest: IngestReport
     outside_boundary: int
     untimed: int
     paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def period(self) -> dict[str, str | None] | None:
+        """First arrival and last departure over every call (the period the inventory covers)."""
+        if not self.calls.height:
+            return None
+        return {
+            "start": _iso(self.calls.get_column("arrival").min()),
+            "end": _iso(self.calls.get_column("departure").max()),
+        }
 
     @property
     def counts(self) -> dict[str, int]:
@@ -74,12 +88,7 @@ def write_outputs(
     calls.write_parquet(paths["calls_parquet"])
     calls.write_csv(paths["calls_csv"], datetime_format="%Y-%m-%dT%H:%M:%SZ")
     result.vessels.write_csv(paths["vessels_csv"])
-    period = None
-    if calls.height:
-        period = {
-            "start": _iso(calls.get_column("arrival").min()),
-            "end": _iso(calls.get_column("departure").max()),
-        }
+    period = result.period
     document: dict[str, Any] = {
         "port": profile.key,
         "port_name": profile.name,
@@ -91,11 +100,19 @@ def write_outputs(
         "units": "g",
         "period": period,
         **result.counts,
+        "scope": (
+            "calls of ocean-going vessels (berth or anchorage) and harbour craft, inside the boundary; "
+            + ("pass-through included" if options.include_pass_through else "pass-through reported apart")
+            + "; recreational craft reported apart"
+        ),
         "totals": result.totals_g,
         "totals_g": result.totals_g,
+        "by_category_g": result.by_category_g,
+        **result.apart,
         "by_mode_g": result.by_mode_g,
         "by_engine_g": result.by_engine_g,
         "by_ship_type_g": result.by_ship_type_g,
+        "registry": result.registry,
         "ingestion": result.ingest.to_dict(),
     }
     paths["inventory_json"].write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
@@ -104,13 +121,17 @@ def write_outputs(
 
         paths["report_html"] = write_report(
             out_dir / "report.html",
-            calls=calls,
+            calls=calls.filter(pl.col("in_totals")),  # the charts add up to the totals
             tracks=tracks,
             totals=result.totals_g,
             ingest=result.counts,
             port_name=profile.name,
             port_key=profile.key,
             boundary_geojson=shapely.geometry.mapping(profile.boundary),
+            period=period,
+            by_category=result.by_category_g,
+            apart=result.apart,
+            frame=tuple(float(v) for v in profile.boundary.bounds),  # type: ignore[arg-type]
         )
     result.paths = paths
 

@@ -3,8 +3,9 @@
 A *visit* is a run of intervals of one vessel, in one track segment, whose start lies inside the port's
 inventory boundary, allowing short excursions outside it (``merge_gap_hours``). A visit with time at a
 berth is a ``berth`` call (berth shifts stay in the same call); one with only an anchorage stay is
-``anchorage``; one that neither anchors nor berths is ``pass_through`` (a vessel crossing the inventory
-area still emits inside it, so it is counted).
+``anchorage``; one that neither anchors nor berths is ``pass_through``. Which calls count towards the
+port's totals is decided by the engine from the call type and the vessel's category (see
+``docs/emissions.md``, "Whose activity counts").
 
 Input columns (from :func:`quayside.emissions.kernel.compute_intervals`): ``mmsi, segment, ts_start, ts_end,
 hours, dist_nm, mode, in_boundary, zone_id`` and the emission columns ``<pollutant>_<group>_g``,
@@ -52,6 +53,8 @@ def summarise_calls(
     intervals: pl.DataFrame, merge_gap_hours: float = DEFAULT_MERGE_GAP_HOURS
 ) -> pl.DataFrame:
     """One row per visit inside the boundary with hours, miles, energy, fuel and emissions."""
+    if "filled" not in intervals.columns:
+        intervals = intervals.with_columns(pl.lit(False).alias("filled"))
     inside = assign_visits(intervals.filter(pl.col("in_boundary")), merge_gap_hours)
     mode = pl.col("mode")
     berth = mode == Mode.HOTELLING.value
@@ -83,10 +86,12 @@ def summarise_calls(
         pl.col("_berth_end").max().alias("berth_departure"),
         pl.col("_anchor_start").min().alias("anchorage_arrival"),
         pl.col("zone_id").filter(berth).unique(maintain_order=True).drop_nulls().alias("_berths"),
+        (pl.col("hours") * pl.col("filled").cast(pl.Float64)).sum().alias("hours_filled"),
         _berth_shifts().alias("berth_shifts"),
         *(pl.col(c).sum() for c in sums),
     ]
     calls = prepared.group_by(["mmsi", "visit"], maintain_order=True).agg(aggs)
+    calls = calls.join(_main_berths(prepared), on=["mmsi", "visit"], how="left", maintain_order="left")
     totals = [pl.sum_horizontal([pl.col(f"{p}_{g}_g") for g in GROUPS]).alias(f"{p}_g") for p in POLLUTANTS]
     call_type = (
         pl.when(pl.col("hours_hotelling") > 0)
@@ -105,6 +110,17 @@ def summarise_calls(
             + pl.col("arrival").dt.convert_time_zone("UTC").dt.strftime("%Y%m%dT%H%M%SZ")
         ).alias("call_id"),
     ).drop("_berths", "visit")
+
+
+def _main_berths(prepared: pl.DataFrame) -> pl.DataFrame:
+    """Per visit, the berth of the most hotelling hours (the smaller id on a tie): ``main_berth``."""
+    at_berth = prepared.filter((pl.col("mode") == Mode.HOTELLING.value) & pl.col("zone_id").is_not_null())
+    per_berth = at_berth.group_by("mmsi", "visit", "zone_id").agg(pl.col("hours").sum())
+    return (
+        per_berth.sort(["mmsi", "visit", "hours", "zone_id"], descending=[False, False, True, False])
+        .unique(["mmsi", "visit"], keep="first", maintain_order=True)
+        .select("mmsi", "visit", pl.col("zone_id").cast(pl.String).alias("main_berth"))
+    )
 
 
 def _berth_shifts() -> pl.Expr:

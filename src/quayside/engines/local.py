@@ -25,12 +25,14 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import polars as pl
 import pyarrow as pa
 
 from quayside.ais.clean import clean_positions
-from quayside.ais.report import IngestReport, write_rejects
+from quayside.ais.report import MAX_EXAMPLES, IngestReport, Reject, write_rejects
 from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import FactorSet, load_factor_set
 from quayside.engines._accumulator import Accumulator
@@ -38,7 +40,16 @@ from quayside.engines._bucket import BucketResult, compute_bucket, compute_calls
 from quayside.engines._ingest import stage_inputs
 from quayside.engines._options import DEFAULT_BUCKET_ROWS, ENGINES, InventoryOptions, Progress
 from quayside.engines._outputs import InventoryResult, write_outputs
-from quayside.engines._summaries import by_engine, by_mode, by_ship_type, totals, vessel_totals
+from quayside.engines._summaries import (
+    apart,
+    by_category,
+    by_engine,
+    by_mode,
+    by_ship_type,
+    in_totals,
+    totals,
+    vessel_totals,
+)
 from quayside.engines.staging import Staging, partitions_for
 from quayside.engines.vessels import VesselResolver
 from quayside.errors import ConfigError, InputError
@@ -115,7 +126,7 @@ def run_inventory(
             rows = con.sql(
                 "SELECT * FROM read_parquet($files) WHERE ts IS NULL", params={"files": staging.files()}
             )
-            kept, delta = clean_positions(rows.to_arrow_table(), max_speed_kn=options.max_speed_kn)
+            kept, delta = clean_positions(rows.to_arrow_table(), options.cleaning)
             report = report.merge(delta)
             untimed = kept.num_rows
         con.close()
@@ -123,26 +134,55 @@ def run_inventory(
         shutil.rmtree(stage, ignore_errors=True)
 
     if options.rejects_path is not None:
-        write_rejects(report.rejects, options.rejects_path)
+        write_rejects([*report.rejects, *_registry_rejects(reg)], options.rejects_path)
     report.outside_boundary = acc.outside_boundary
     calls = acc.calls()
     if calls is None:  # no timed report at all: an empty table with the right columns
         calls = compute_calls(POSITION_SCHEMA.empty_table(), profile, resolver, factors, options).calls
+    calls = calls.with_columns(in_totals(options.include_pass_through).alias("in_totals"))
+    port_calls = calls.filter(pl.col("in_totals"))
     result = InventoryResult(
         port_key=profile.key,
         port_name=profile.name,
         calls=calls,
         vessels=vessel_totals(calls, resolver),
-        totals_g=totals(calls),
-        by_mode_g=by_mode(calls),
-        by_engine_g=by_engine(calls),
-        by_ship_type_g=by_ship_type(calls),
+        particulars=resolver.particulars_frame(),
+        totals_g=totals(port_calls),
+        by_mode_g=by_mode(port_calls),
+        by_engine_g=by_engine(port_calls),
+        by_ship_type_g=by_ship_type(port_calls),
+        by_category_g=by_category(port_calls),
+        apart=apart(calls),
+        registry=_registry_counts(reg),
         ingest=report,
         outside_boundary=acc.outside_boundary,
         untimed=untimed,
     )
     write_outputs(result, profile, acc.track_sample(), options, factors, out_dir)
     return result
+
+
+def _registry_counts(registry: Registry | None) -> dict[str, Any]:
+    """Rows of the registry file: read, accepted and rejected (a superseded duplicate counts as rejected),
+    with the first rejects as examples."""
+    if registry is None:
+        return {"rows": 0, "accepted": 0, "rejected": 0, "examples": []}
+    return {
+        "rows": len(registry) + len(registry.rejects),
+        "accepted": len(registry),
+        "rejected": len(registry.rejects),
+        "examples": [
+            {"source": r.source, "record": r.line, "field": r.field, "reason": r.reason, "raw": r.value}
+            for r in registry.rejects[:MAX_EXAMPLES]
+        ],
+    }
+
+
+def _registry_rejects(registry: Registry | None) -> list[Reject]:
+    """Registry rejects in the shape of AIS rejects, for the ``--rejects`` file."""
+    if registry is None:
+        return []
+    return [Reject(r.source, r.line, r.field, r.reason, r.value) for r in registry.rejects]
 
 
 def _run_spark(

@@ -24,11 +24,14 @@ import pyarrow as pa
 from quayside.ais.report import IngestReport, Reject
 from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import load_factor_set
+from quayside.engines._summaries import in_totals
 from quayside.engines.local import InventoryOptions, compute_calls
 from quayside.engines.vessels import VesselResolver
 from quayside.errors import ConfigError
 from quayside.geo.profiles import PortProfile, load_profile
+from quayside.vessels.inference import Evidence
 from quayside.vessels.registry import Registry
+from quayside.vessels.types import TerminalType
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -78,16 +81,15 @@ def spark_calls(
     """The call table of canonical position Parquet files, computed by Spark per vessel.
 
     ``positions`` hold rows of :data:`quayside.ais.schema.POSITION_SCHEMA` (the local engine's staging
-    files, or any dataset written in that schema). Vessel particulars are resolved on the driver, once,
-    and shipped to the workers with the task.
+    files, or any dataset written in that schema). The registry and static data are shipped to the
+    workers with the task; each worker resolves its vessels with the evidence of their own tracks, as the
+    local engine does per bucket.
     """
     options = options or InventoryOptions()
     profile = port if isinstance(port, PortProfile) else load_profile(port)
     factors = load_factor_set(aux_table=options.aux_table, gwp=options.gwp)
     frame = spark.read.parquet(*[str(p) for p in positions]).where("ts IS NOT NULL")
-    mmsis = [int(row[0]) for row in frame.select("mmsi").distinct().collect()]
     resolver = VesselResolver(registry, static)
-    resolver.resolve(mmsis)
     schema = _call_schema(profile, resolver, factors, options)
 
     def per_vessel(track: pa.Table) -> pa.Table:
@@ -100,7 +102,9 @@ def spark_calls(
     result = frame.groupBy("mmsi").applyInArrow(per_vessel, schema=from_arrow_schema(schema))
     arrow = result.toArrow()
     calls = pl.DataFrame(arrow.select(schema.names).cast(schema))
-    return calls.sort("arrival", "mmsi")
+    return calls.sort("arrival", "mmsi").with_columns(
+        in_totals(options.include_pass_through).alias("in_totals")
+    )
 
 
 def spark_inventory(
@@ -118,7 +122,6 @@ def spark_inventory(
     tracks are cleaned, located and computed once; the driver splits the two.
     """
     frame = spark.read.parquet(*[str(p) for p in positions]).where("ts IS NOT NULL")
-    resolver.resolve(int(row[0]) for row in frame.select("mmsi").distinct().collect())
     calls_schema = _call_schema(profile, resolver, factors, options)
     schema = calls_schema.append(pa.field("_kind", pa.string()))
     schema = schema.append(pa.field("_outside", pa.int64())).append(pa.field("_delta", pa.string()))
@@ -134,10 +137,12 @@ def spark_inventory(
         )
         outside = int((~done.track.get_column("in_boundary")).sum())
         counts: dict[str, list[object]] = {name: [None] for name in calls_schema.names}
+        mmsis = done.track.get_column("mmsi").unique().to_list()
+        evidence = {str(m): _evidence_list(e) for m, e in resolver.evidence(mmsis).items()}
         counts |= {
             "_kind": ["counts"],
             "_outside": [outside],
-            "_delta": [json.dumps(_delta_dict(done.delta))],
+            "_delta": [json.dumps({**_delta_dict(done.delta), "evidence": evidence})],
         }
         return pa.concat_tables([calls, pa.table(counts, schema=schema)])
 
@@ -148,9 +153,22 @@ def spark_inventory(
     calls = result.filter(pl.col("_kind") == "call").drop("_kind", "_outside", "_delta")
     counts = result.filter(pl.col("_kind") == "counts")
     delta = IngestReport()
+    evidence: dict[int, Evidence] = {}
     for text in counts.get_column("_delta").to_list():
-        delta = delta.merge(_delta_report(json.loads(text)))
+        data = json.loads(text)
+        delta = delta.merge(_delta_report(data))
+        evidence.update((int(m), _evidence_from(e)) for m, e in data["evidence"].items())
+    # The driver resolves every vessel with the evidence its worker saw: the same particulars.
+    resolver.resolve(sorted(evidence), evidence)
     return calls.sort("arrival", "mmsi"), int(counts.get_column("_outside").sum()), delta
+
+
+def _evidence_list(e: Evidence) -> list[Any]:
+    return [e.terminal, e.terminal_type.value if e.terminal_type else None, e.class_b_only]
+
+
+def _evidence_from(data: list[Any]) -> Evidence:
+    return Evidence(data[0], TerminalType(data[1]) if data[1] else None, bool(data[2]))
 
 
 def _delta_dict(report: IngestReport) -> dict[str, Any]:
@@ -160,21 +178,20 @@ def _delta_dict(report: IngestReport) -> dict[str, Any]:
         "duplicates": report.duplicates,
         "untimed": report.untimed,
         "rejected_by_reason": report.rejected_by_reason,
-        "examples": [[r.source, r.record, r.field, r.reason, r.raw] for r in report.examples],
+        "rejects": [[r.source, r.record, r.field, r.reason, r.raw] for r in report.rejects],
     }
 
 
 def _delta_report(data: dict[str, Any]) -> IngestReport:
-    examples = [Reject(*e) for e in data["examples"]]
-    return IngestReport(
+    report = IngestReport(
         accepted=data["accepted"],
-        rejected=data["rejected"],
         duplicates=data["duplicates"],
         untimed=data["untimed"],
-        rejected_by_reason=dict(data["rejected_by_reason"]),
-        examples=examples,
-        rejects=list(examples),
     )
+    for reason, n in data["rejected_by_reason"].items():
+        kept = [Reject(*r) for r in data["rejects"] if r[3] == reason]
+        report.count_rejects(reason, n, kept)
+    return report
 
 
 def _call_schema(

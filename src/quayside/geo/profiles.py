@@ -1,5 +1,6 @@
-"""Port profiles: a directory holding ``profile.toml`` (identity, emission control, VSR, gates, sources)
-and ``zones.geojson`` (the zones, each feature with its own ``source``).
+"""Port profiles: a directory holding ``profile.toml`` (identity, emission control, VSR, gates, sources),
+``zones.geojson`` (the zones, each feature with its own ``source``) and, optionally, ``terminals.csv``
+(the port's terminals with their positions and types, :mod:`quayside.geo.terminals`).
 
 Three profiles are bundled (``san-pedro-bay``, ``nagoya``, ``shenzhen``); a user's own profile is loaded
 from its directory or its ``profile.toml`` path.
@@ -17,12 +18,14 @@ from typing import Any
 
 import numpy.typing as npt
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from quayside.errors import ConfigError, InputError
 from quayside.geo.geodesy import ring_polygon
-from quayside.geo.zones import VsrRing, Zone, ZoneIndex, ZoneKind, ZoneLookup
+from quayside.geo.terminals import TERMINALS_FILE, Terminal, load_terminals
+from quayside.geo.zones import HARBOR_BERTH_PREFIX, VsrRing, Zone, ZoneIndex, ZoneKind, ZoneLookup
+from quayside.vessels.types import TerminalType
 
 _BUNDLED_DIR = Path(__file__).parent / "ports"
 PROFILE_FILE = "profile.toml"
@@ -91,6 +94,10 @@ class PortProfile:
         ``(min_lon, min_lat, max_lon, max_lat)`` of every zone.
     path
         Directory the profile was loaded from.
+    harbor
+        The harbour zone (water inside the breakwaters and channels), or ``None``.
+    terminals
+        The port's terminals (``terminals.csv``), possibly none.
     """
 
     key: str
@@ -112,6 +119,24 @@ class PortProfile:
     bbox: tuple[float, float, float, float]
     path: Path
     _index: ZoneIndex = field(repr=False, compare=False)
+    harbor: Zone | None = None
+    terminals: tuple[Terminal, ...] = ()
+
+    def berth_terminal(self, zone_id: str) -> Terminal | None:
+        """The terminal of a berth (a polygon's ``terminal_code``, or a ``harbor:<code>`` berth)."""
+        code = zone_id.removeprefix(HARBOR_BERTH_PREFIX) if zone_id.startswith(HARBOR_BERTH_PREFIX) else None
+        if code is None:
+            berth = next((b for b in self.berths if b.id == zone_id), None)
+            code = berth.terminal_code if berth is not None else None
+        return next((t for t in self.terminals if t.code == code), None) if code else None
+
+    def berth_terminal_type(self, zone_id: str) -> TerminalType | None:
+        """What the terminal of a berth handles (from ``terminals.csv`` or the berth's own property)."""
+        terminal = self.berth_terminal(zone_id)
+        if terminal is not None:
+            return terminal.terminal_type
+        berth = next((b for b in self.berths if b.id == zone_id), None)
+        return TerminalType(berth.terminal_type) if berth is not None and berth.terminal_type else None
 
     def classify(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> ZoneLookup:
         """Classify positions (degrees) into the profile's zones; see :class:`ZoneLookup`."""
@@ -193,6 +218,9 @@ def _load_dir(directory: Path) -> PortProfile:
         c = boundary.geometry.centroid
         ref = (float(c.x), float(c.y))
     gates = tuple(_gate(g, i, src) for i, g in enumerate(_req_list(doc, "gates", src, default=[]), start=1))
+    terminals = load_terminals(directory / TERMINALS_FILE)
+    _check_berth_terminals(by_kind[ZoneKind.BERTH], terminals, directory / ZONES_FILE)
+    harbor = by_kind[ZoneKind.HARBOR][0] if by_kind[ZoneKind.HARBOR] else None
     bounds = shapely.total_bounds([z.geometry for z in zones if z.kind is not ZoneKind.ECA])
     return PortProfile(
         key=key,
@@ -219,8 +247,43 @@ def _load_dir(directory: Path) -> PortProfile:
             by_kind[ZoneKind.BERTH],
             by_kind[ZoneKind.ANCHORAGE],
             rings,
+            harbor.geometry if harbor is not None else None,
+            tuple(_terminal_berth(t) for t in terminals) if harbor is not None else (),
         ),
+        harbor=harbor,
+        terminals=terminals,
     )
+
+
+def _terminal_berth(terminal: Terminal) -> Zone:
+    """The berth a ship stopped in the harbour near ``terminal`` is at (see :mod:`quayside.geo.zones`)."""
+    return Zone(
+        id=f"{HARBOR_BERTH_PREFIX}{terminal.code}",
+        kind=ZoneKind.BERTH,
+        name=f"{terminal.name} (nearest terminal)",
+        terminal=terminal.name,
+        geometry=Point(terminal.lon, terminal.lat),
+        source=terminal.source,
+        terminal_code=terminal.code,
+        terminal_type=terminal.terminal_type.value,
+    )
+
+
+def _check_berth_terminals(berths: Sequence[Zone], terminals: Sequence[Terminal], path: Path) -> None:
+    """Every berth's terminal code names a terminal of ``terminals.csv`` (when the profile has one)."""
+    if not terminals:
+        return
+    codes = {t.code for t in terminals}
+    for berth in berths:
+        if berth.terminal_code and berth.terminal_code not in codes:
+            raise InputError(
+                f"berth names a terminal that {TERMINALS_FILE} does not list",
+                source=str(path),
+                record=f"feature '{berth.id}'",
+                field="terminal_code",
+                value=berth.terminal_code,
+                hint=f"add it to {TERMINALS_FILE} or use one of {', '.join(sorted(codes))}",
+            )
 
 
 def _req_str(doc: Mapping[str, Any], name: str, src: str, record: str | None = None) -> str:
@@ -366,8 +429,9 @@ def _read_zones(path: Path) -> list[Zone]:
         extra = {
             k: v
             for k, v in props.items()
-            if k not in ("kind", "id", "name", "terminal", "terminal_code", "source")
+            if k not in ("kind", "id", "name", "terminal", "terminal_code", "terminal_type", "source")
         }
+        terminal_type = _terminal_type(props, src, rec) if kind is ZoneKind.BERTH else ""
         zones.append(
             Zone(
                 id=fid,
@@ -378,6 +442,41 @@ def _read_zones(path: Path) -> list[Zone]:
                 source=_req_str(props, "source", src, rec),
                 terminal_code=str(props.get("terminal_code", "")),
                 properties=MappingProxyType(extra),
+                terminal_type=terminal_type,
             )
         )
+    harbors = [z for z in zones if z.kind is ZoneKind.HARBOR]
+    if len(harbors) > 1:
+        raise InputError(
+            "a profile has one harbor zone", source=src, field="kind", value=[z.id for z in harbors]
+        )
     return zones
+
+
+#: The older ``cargo`` property of berth features, as a terminal type.
+_CARGO_TERMINAL_TYPES = {
+    "container": "container",
+    "vehicle": "ro_ro",
+    "liquid_bulk": "tanker",
+    "dry_bulk": "dry_bulk",
+    "break_bulk": "break_bulk",
+    "cruise": "cruise",
+}
+
+
+def _terminal_type(props: Mapping[str, Any], src: str, rec: str) -> str:
+    """A berth's ``terminal_type`` property (else its ``cargo``), checked against :class:`TerminalType`."""
+    text = props.get("terminal_type") or _CARGO_TERMINAL_TYPES.get(str(props.get("cargo", "")), "")
+    if not text:
+        return ""
+    try:
+        return TerminalType(str(text)).value
+    except ValueError:
+        raise InputError(
+            "unknown terminal type",
+            source=src,
+            record=rec,
+            field="terminal_type",
+            value=text,
+            hint=f"use one of {', '.join(t.value for t in TerminalType)}",
+        ) from None

@@ -1,8 +1,12 @@
 """Zones of a port profile and the vectorised point-in-zone lookup.
 
 A :class:`Zone` is one GeoJSON feature of a profile (boundary, anchorage, berth, precautionary area, ECA,
-VSR ring or approach lane). :class:`ZoneIndex` answers, for millions of AIS positions at once, which zones
-contain each point. It is exact — it gives the same answer as ``shapely.contains_xy`` on every geometry —
+VSR ring, approach lane, or the harbour: the water inside the breakwaters and channels). :class:`ZoneIndex`
+answers, for millions of AIS positions at once, which zones contain each point. A point inside the harbour
+but in no berth or anchorage polygon is at the berth of the nearest terminal (a zone of its own,
+``harbor:<terminal code>``), because a ship stopped inside the harbour is alongside a quay even where no
+berth polygon was drawn — unless no terminal lies within :data:`TERMINAL_REACH_M`: then it is in the
+open water inside the breakwaters, where ships anchor (the zone ``harbor:anchorage``). It is exact — it gives the same answer as ``shapely.contains_xy`` on every geometry —
 but fast: each polygon gets a raster of cells marked *inside*, *outside* or *edge*; only points that fall
 in edge cells are tested with shapely, the rest are answered by one array lookup.
 """
@@ -20,6 +24,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from quayside.errors import InputError
+from quayside.geo.geodesy import EARTH_RADIUS_M
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -40,6 +45,7 @@ class ZoneKind(StrEnum):
     ECA = "eca"
     VSR = "vsr"
     LANE = "lane"
+    HARBOR = "harbor"
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,10 @@ class Zone:
     source
         Where the geometry comes from; approximations say "approximate (U)".
     terminal_code
-        SMDG-style terminal code when known, else empty.
+        For berths: the code of its terminal (SMDG code where it has one), else empty.
+    terminal_type
+        For berths: what the terminal handles (a :class:`~quayside.vessels.types.TerminalType` value), or
+        empty.
     properties
         Any further feature properties (read-only), e.g. ``gate``, ``cargo``, ``slots``, ``direction``.
     """
@@ -70,6 +79,16 @@ class Zone:
     source: str
     terminal_code: str = ""
     properties: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    terminal_type: str = ""
+
+
+#: Prefix of the ids of the berths found where a ship stops inside the harbour (nearest terminal).
+HARBOR_BERTH_PREFIX = "harbor:"
+#: Id of the anchorage of harbour water further than :data:`TERMINAL_REACH_M` from every terminal.
+HARBOR_ANCHORAGE_ID = "harbor:anchorage"
+#: Farthest a ship at a quay lies from its terminal's published position (U: the SMDG positions of the
+#: seed ports' largest terminals lie up to about 1.5 km from their quays).
+TERMINAL_REACH_M = 1500.0
 
 
 @dataclass(frozen=True)
@@ -88,14 +107,15 @@ class ZoneLookup:
 
     Attributes
     ----------
-    in_boundary, in_eca
-        Inside the inventory boundary / the emission control area.
+    in_boundary, in_eca, in_harbor
+        Inside the inventory boundary / the emission control area / the harbour.
     zone_code
         Index into ``zones`` of the berth or anchorage holding the point, -1 for none (a berth wins where
-        the two overlap). Integer codes keep millions of points cheap; ``zone_kind`` and ``zone_id`` give
-        the same answer as Python objects.
+        the two overlap, and both win over the harbour). Integer codes keep millions of points cheap;
+        ``zone_kind`` and ``zone_id`` give the same answer as Python objects.
     zones
-        The berths and anchorages the codes refer to.
+        The berths and anchorages the codes refer to, then one berth per terminal (``harbor:<code>``)
+        for points inside the harbour and in no polygon.
     vsr_ring_nm
         Radius of the smallest VSR ring containing the point, NaN outside every ring.
     """
@@ -105,6 +125,7 @@ class ZoneLookup:
     zone_code: npt.NDArray[np.int32]
     zones: tuple[Zone, ...]
     vsr_ring_nm: FloatArray
+    in_harbor: BoolArray
 
     def _objects(self, values: list[str]) -> ObjectArray:
         table = np.array([*values, None], dtype=object)  # code -1 picks the trailing None
@@ -195,6 +216,11 @@ class ZoneIndex:
         anchorage.
     rings
         VSR rings (any order).
+    harbor
+        The harbour zone, or ``None``.
+    terminal_berths
+        One berth zone per terminal (a Point geometry at the terminal's position), for points inside the
+        harbour and in no berth or anchorage: the nearest one holds the point.
     """
 
     def __init__(
@@ -204,9 +230,27 @@ class ZoneIndex:
         berths: Sequence[Zone],
         anchorages: Sequence[Zone],
         rings: Sequence[VsrRing],
+        harbor: BaseGeometry | None = None,
+        terminal_berths: Sequence[Zone] = (),
     ) -> None:
         self._boundary = _RasterTest(boundary)
         self._eca = _RasterTest(eca) if eca is not None else None
+        self._harbor = _RasterTest(harbor) if harbor is not None else None
+        self._terminal_berths = tuple(terminal_berths)
+        self._harbor_anchorage = (
+            Zone(
+                id=HARBOR_ANCHORAGE_ID,
+                kind=ZoneKind.ANCHORAGE,
+                name="harbour water away from every terminal",
+                terminal="",
+                geometry=harbor,
+                source=f"harbour zone, further than {TERMINAL_REACH_M:g} m from every terminal",
+            )
+            if harbor is not None and self._terminal_berths
+            else None
+        )
+        points = [z.geometry for z in self._terminal_berths]
+        self._terminal_xy = np.array([[p.x, p.y] for p in points], dtype=np.float64).reshape(-1, 2)
         self._zones = [(z, _RasterTest(z.geometry, 16)) for z in (*berths, *anchorages)]
         if self._zones:
             b = np.array([t.bounds for _, t in self._zones])
@@ -241,10 +285,39 @@ class ZoneIndex:
                 if hit_idx.size:
                     zone_code[hit_idx] = code
                     free = free[~hit[free]]
+        in_harbor = self._harbor.contains(x, y) if self._harbor is not None else np.zeros(n, dtype=np.bool_)
+        extra: tuple[Zone, ...] = ()
+        if self._harbor_anchorage is not None:
+            extra = (*self._terminal_berths, self._harbor_anchorage)
+            free = np.flatnonzero(in_harbor & (zone_code < 0))
+            if free.size:
+                nearest, dist_m = self._nearest_terminal(x[free], y[free])
+                far = dist_m > TERMINAL_REACH_M
+                zone_code[free] = np.where(
+                    far, len(self._zones) + len(self._terminal_berths), len(self._zones) + nearest
+                )
         ring_nm = np.full(n, np.nan)
         undecided: npt.NDArray[np.intp] | None = None
         for radius, test in self._rings:
             hit = test.contains(x, y, undecided)
             ring_nm[hit & np.isnan(ring_nm)] = radius
             undecided = np.flatnonzero(np.isnan(ring_nm))
-        return ZoneLookup(in_boundary, in_eca, zone_code, tuple(z for z, _ in self._zones), ring_nm)
+        zones = (*(z for z, _ in self._zones), *extra)
+        return ZoneLookup(in_boundary, in_eca, zone_code, zones, ring_nm, in_harbor)
+
+    def _nearest_terminal(self, x: FloatArray, y: FloatArray) -> tuple[npt.NDArray[np.int32], FloatArray]:
+        """Index of, and distance in metres to, the nearest terminal of each point.
+
+        Equirectangular distance on the sphere of :mod:`quayside.geo.geodesy`: over a harbour's few
+        kilometres it differs from the great circle by far less than the terminals' own uncertainty.
+        """
+        tx, ty = self._terminal_xy[:, 0], self._terminal_xy[:, 1]
+        scale = np.cos(np.radians(float(np.mean(ty))))
+        best = np.zeros(x.size, dtype=np.int32)
+        best_d = np.full(x.size, np.inf)
+        for k in range(tx.size):  # a few dozen terminals at most: a loop over them, vectorised over points
+            d = ((x - tx[k]) * scale) ** 2 + (y - ty[k]) ** 2
+            closer = d < best_d
+            best[closer] = k
+            best_d[closer] = d[closer]
+        return best, np.sqrt(best_d) * np.radians(1.0) * EARTH_RADIUS_M

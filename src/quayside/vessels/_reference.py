@@ -8,8 +8,11 @@ fields in ``assumed_fields``). The tables are read once per process and cached.
 | ``defaults.csv`` | MCR, max and service speed, engine type, keel-laid year by ship type and size bin |
 | ``size_from_length.csv`` | size (TEU, DWT or GT) by ship type and overall-length bin, when size is unknown |
 | ``teu_dwt.csv`` | container DWT from TEU (Kristensen regressions) |
-| ``ais_ship_types.csv`` | AIS ship-type code (ITU-R M.1371) to :class:`ShipType` |
+| ``ais_ship_types.csv`` | AIS ship-type code (ITU-R M.1371) to :class:`ShipType`, category and subtype |
 | ``ship_type_aliases.csv`` | ship-type names users write, to :class:`ShipType` |
+| ``ship_type_categories.csv`` | :class:`ShipType` to source category and harbour-craft subtype |
+| ``terminal_ship_types.csv`` | the terminal a ship berths at to its :class:`ShipType` |
+| ``harbor_craft_defaults.csv`` | installed power, speed and engine model year by harbour-craft subtype |
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from importlib import resources
 from typing import Literal
 
 from quayside.errors import ConfigError
-from quayside.vessels.types import EngineType, ShipType
+from quayside.vessels.types import Category, EngineType, HarborCraftType, ShipType, TerminalType
 
 SizeUnit = Literal["teu", "dwt", "gt"]
 _SIZE_UNITS: tuple[SizeUnit, ...] = ("teu", "dwt", "gt")
@@ -83,7 +86,34 @@ class AisTypeRow:
     ship_type: ShipType
     large_ship_type: ShipType | None
     large_length_m: float | None
+    category: Category | None
+    subtype: HarborCraftType | None
+    large_category: Category | None
     assumed: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipTypeCategoryRow:
+    """The source category (and harbour-craft subtype) of a registry ship type."""
+
+    ship_type: ShipType
+    category: Category
+    subtype: HarborCraftType | None
+    assumed: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class HarborCraftDefaultRow:
+    """Default particulars of one harbour-craft subtype (kW, kn, engine model year)."""
+
+    subtype: HarborCraftType
+    main_kw: float
+    aux_kw: float
+    service_speed_kn: float
+    model_year: int
+    assumed_fields: frozenset[str]
     source: str
 
 
@@ -174,11 +204,62 @@ def ais_type_rows() -> tuple[AisTypeRow, ...]:
             ship_type=ShipType(r["ship_type"]),
             large_ship_type=ShipType(r["large_ship_type"]) if r["large_ship_type"] else None,
             large_length_m=float(r["large_length_m"]) if r["large_length_m"] else None,
+            category=Category(r["category"]) if r["category"] else None,
+            subtype=HarborCraftType(r["subtype"]) if r["subtype"] else None,
+            large_category=Category(r["large_category"]) if r["large_category"] else None,
             assumed=r["assumed"] == "true",
             source=r["source"],
         )
         for r in _read("ais_ship_types.csv")
     )
+
+
+@cache
+def ship_type_categories() -> dict[ShipType, ShipTypeCategoryRow]:
+    """Rows of ``ship_type_categories.csv`` by ship type (every :class:`ShipType` has one)."""
+    rows = {
+        ShipType(r["ship_type"]): ShipTypeCategoryRow(
+            ship_type=ShipType(r["ship_type"]),
+            category=Category(r["category"]),
+            subtype=HarborCraftType(r["subtype"]) if r["subtype"] else None,
+            assumed=r["assumed"] == "true",
+            source=r["source"],
+        )
+        for r in _read("ship_type_categories.csv")
+    }
+    missing = [t.value for t in ShipType if t not in rows]
+    if missing:
+        raise ConfigError("quayside/vessels/data/ship_type_categories.csv lacks ship types", value=missing)
+    return rows
+
+
+@cache
+def terminal_ship_types() -> dict[TerminalType, ShipType]:
+    """Rows of ``terminal_ship_types.csv``: what a ship berthing at each kind of terminal is."""
+    return {
+        TerminalType(r["terminal_type"]): ShipType(r["ship_type"]) for r in _read("terminal_ship_types.csv")
+    }
+
+
+@cache
+def harbor_craft_defaults() -> dict[HarborCraftType, HarborCraftDefaultRow]:
+    """Rows of ``harbor_craft_defaults.csv`` by subtype (every :class:`HarborCraftType` has one)."""
+    rows = {
+        HarborCraftType(r["subtype"]): HarborCraftDefaultRow(
+            subtype=HarborCraftType(r["subtype"]),
+            main_kw=float(r["main_kw"]),
+            aux_kw=float(r["aux_kw"]),
+            service_speed_kn=float(r["service_speed_kn"]),
+            model_year=int(r["model_year"]),
+            assumed_fields=frozenset(f for f in r["assumed_fields"].split(";") if f),
+            source=r["source"],
+        )
+        for r in _read("harbor_craft_defaults.csv")
+    }
+    missing = [t.value for t in HarborCraftType if t not in rows]
+    if missing:
+        raise ConfigError("quayside/vessels/data/harbor_craft_defaults.csv lacks subtypes", value=missing)
+    return rows
 
 
 def normalise_name(text: str) -> str:

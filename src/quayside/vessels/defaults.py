@@ -1,23 +1,23 @@
-"""Fill the particulars a registry lacks, from AIS static data and default tables by ship type and size bin.
+"""Fill the particulars a registry lacks, from AIS static data, the vessel's own track, and default tables.
 
-Resolution order, per field (``defaulted`` on the result names each field that did not come from the
-registry or from AIS static data):
+Resolution order, per field; ``inferred`` on the result maps each field that did not come from the
+registry or from AIS static data to how it was found, and ``defaulted`` lists those fields:
 
-1. ``ship_type``: registry; else container when the registry gives a TEU; else the AIS ship-type code
-   (``data/ais_ship_types.csv``; passenger ships from 200 m up are cruise ships, an assumption); else
-   ``other``. Any of these but the registry puts ``"ship_type"`` in ``defaulted``.
-2. Size, in the unit the ship type is binned by (TEU for container ships; DWT for bulk, tankers, general
-   cargo, reefers, vehicle carriers; GT otherwise, as in EPA's auxiliary-load tables): registry; else, for
-   container ships, TEU from DWT by the inverse Kristensen regression (``data/teu_dwt.csv``); else from the
-   AIS length (``data/size_from_length.csv``, assumed values); else the typical size of the type's default
-   bin.
-   A container ship's DWT, when missing, comes from its TEU by the same regression.
-3. ``mcr_kw``, ``service_speed_kn``, ``engine``, ``keel_laid_year``: registry; else the size bin of
-   ``data/defaults.csv`` (EPA Ports Emissions Inventory Guidance 2022, Table C.3; assumptions marked there).
-4. ``fuel``: registry; else ``None``, meaning "by region": the emissions model takes the fuel from EPA's fuel
-   mix tables for the place and date (and ``"fuel"`` is listed in ``defaulted``).
-5. ``shore_power``: registry; else ``False``. Auxiliary and boiler kW: registry per mode; else ``None`` (the
-   emissions model uses its load tables); these are never listed in ``defaulted``.
+1. ``category``, ``subtype`` and ``ship_type``: :func:`quayside.vessels.inference.infer_identity`
+   (registry; the terminal the vessel berths at; the AIS ship-type code and length; assumptions).
+2. **Ocean-going vessels.** Size, in the unit the ship type is binned by (TEU for container ships; DWT for
+   bulk, tankers, general cargo, reefers, vehicle carriers; GT otherwise, as in EPA's auxiliary-load
+   tables): registry; else, for container ships, TEU from DWT by the inverse Kristensen regression
+   (``data/teu_dwt.csv``); else from the AIS length (``data/size_from_length.csv``, assumed values); else
+   the typical size of the type's default bin. A container ship's DWT, when missing, comes from its TEU
+   by the same regression. ``mcr_kw``, ``service_speed_kn``, ``engine``, ``keel_laid_year``: registry;
+   else the size bin of ``data/defaults.csv`` (EPA Ports Emissions Inventory Guidance 2022, Table C.3).
+3. **Harbour craft.** ``mcr_kw`` (propulsion), ``aux_rated_kw``, ``service_speed_kn`` and
+   ``keel_laid_year`` (the engines' model year): registry; else ``data/harbor_craft_defaults.csv`` by
+   subtype. Engine ``HSD``; no size is needed by their method.
+4. ``fuel``: registry; else ``None``, meaning "by region" (and ``"fuel"`` is inferred).
+5. ``shore_power``: registry; else ``False``. Auxiliary and boiler kW per mode: registry; else ``None``
+   (the emissions model uses its load tables); these are never listed as inferred.
 """
 
 from __future__ import annotations
@@ -36,11 +36,13 @@ from quayside.vessels._reference import (
     SizeUnit,
     ais_type_rows,
     default_rows,
+    harbor_craft_defaults,
     length_rows,
     teu_dwt_rows,
 )
+from quayside.vessels.inference import Evidence, infer_identity
 from quayside.vessels.registry import Registry, RegistryRow, imo_check_digit_ok
-from quayside.vessels.types import EngineType, Fuel, ShipType, Tier
+from quayside.vessels.types import Category, EngineType, Fuel, HarborCraftType, ShipType, Tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class Vessel:
     mmsi: int
     imo: int | None
     name: str | None
+    category: Category
+    subtype: HarborCraftType | None
     ship_type: ShipType
     teu: float | None
     dwt: float | None
@@ -72,7 +76,14 @@ class Vessel:
     boiler_kw_anchorage: float | None
     boiler_kw_hotelling: float | None
     shore_power: bool
-    defaulted: tuple[str, ...]
+    length_m: float | None
+    aux_rated_kw: float | None
+    inferred: tuple[tuple[str, str], ...]
+
+    @property
+    def defaulted(self) -> tuple[str, ...]:
+        """The fields that came neither from the registry nor from AIS static data, in field order."""
+        return tuple(name for name, _ in self.inferred)
 
     @property
     def tier(self) -> Tier:
@@ -197,8 +208,9 @@ def resolve_vessel(
     mmsi: int,
     row: RegistryRow | None,
     ais_static: Mapping[str, Any] | None,
+    evidence: Evidence | None = None,
 ) -> Vessel:
-    """Every particular of one vessel: registry first, then AIS static data, then defaults.
+    """Every particular of one vessel: registry first, then AIS static data and the track, then defaults.
 
     Parameters
     ----------
@@ -209,63 +221,77 @@ def resolve_vessel(
     ais_static
         Its latest AIS static data with keys of ``STATIC_SCHEMA`` (``imo``, ``name``, ``ship_type_ais``,
         ``length_m``...), or ``None``.
+    evidence
+        What its track says (the terminal it berths at, Class B only), or ``None``.
 
     Returns
     -------
     Vessel
-        With ``defaulted`` naming, in field order, each field that came from defaults.
+        With ``inferred`` naming, in field order, each field that came from inference or defaults.
     """
     static: Mapping[str, Any] = ais_static or {}
-    defaulted: set[str] = set()
     length_m = _positive(static.get("length_m"))
+    code = static.get("ship_type_ais")
+    get = (lambda name: getattr(row, name)) if row is not None else (lambda name: None)
+    identity = infer_identity(
+        registry_category=get("category"),
+        registry_subtype=get("subtype"),
+        registry_ship_type=get("ship_type"),
+        registry_teu=get("teu"),
+        ais_code=int(code) if code is not None else None,
+        length_m=length_m,
+        evidence=evidence,
+    )
+    inferred: dict[str, str] = dict(identity.inferred)
+    ship_type = identity.ship_type
 
-    ship_type = row.ship_type if row is not None else None
-    if ship_type is None:
-        defaulted.add("ship_type")
-        if row is not None and row.teu:
-            ship_type = ShipType.CONTAINER
-        else:
-            code = static.get("ship_type_ais")
-            ship_type = (
-                ship_type_from_ais(int(code) if code is not None else None, length_m) or ShipType.OTHER
-            )
-
-    sizes: dict[str, float | None] = {
-        "teu": row.teu if row is not None else None,
-        "dwt": row.dwt if row is not None else None,
-        "gt": row.gt if row is not None else None,
-    }
-    unit = size_unit(ship_type)
-    if sizes[unit] is None:
-        derived: float | None = None
-        dwt_known = sizes["dwt"]
-        if ship_type == ShipType.CONTAINER and dwt_known:
-            derived = teu_from_dwt(dwt_known)
-        if derived is None and length_m is not None:
-            derived = size_from_length(ship_type, length_m)
-        if derived is None:
-            derived = default_row(ship_type, None).size_typical
-        sizes[unit] = derived
-        defaulted.add(unit)
-    teu_known = sizes["teu"]
-    if ship_type == ShipType.CONTAINER and sizes["dwt"] is None and teu_known:
-        sizes["dwt"] = dwt_from_teu(teu_known)
-        defaulted.add("dwt")
-    bin_row = default_row(ship_type, sizes[unit])
-
-    def pick(name: str, given: Any, fallback: Any) -> Any:
+    def pick(name: str, given: Any, fallback: Any, how: str) -> Any:
         if given is not None:
             return given
-        defaulted.add(name)
+        inferred[name] = how
         return fallback
 
-    get = (lambda name: getattr(row, name)) if row is not None else (lambda name: None)
-    mcr_kw = float(pick("mcr_kw", get("mcr_kw"), bin_row.mcr_kw))
-    service_speed_kn = float(pick("service_speed_kn", get("service_speed_kn"), bin_row.service_speed_kn))
-    engine: EngineType = pick("engine", get("engine"), bin_row.engine)
-    fuel: Fuel | None = pick("fuel", get("fuel"), None)
-    keel_laid_year = int(pick("keel_laid_year", get("keel_laid_year"), bin_row.keel_laid_year))
-    shore_power = bool(pick("shore_power", get("shore_power"), False))
+    sizes: dict[str, float | None] = {"teu": get("teu"), "dwt": get("dwt"), "gt": get("gt")}
+    aux_rated_kw: float | None = None
+    if identity.category is Category.HARBOR_CRAFT:
+        subtype = identity.subtype or HarborCraftType.WORK_BOAT
+        hc = harbor_craft_defaults()[subtype]
+        how = f"harbor_craft_defaults.csv {subtype}"
+        mcr_kw = float(pick("mcr_kw", get("mcr_kw"), hc.main_kw, how))
+        service_speed_kn = float(pick("service_speed_kn", get("service_speed_kn"), hc.service_speed_kn, how))
+        engine: EngineType = pick("engine", get("engine"), EngineType.HSD, "harbor craft: high-speed diesel")
+        keel_laid_year = int(pick("keel_laid_year", get("keel_laid_year"), hc.model_year, how))
+        aux_rated_kw = hc.aux_kw
+    else:
+        unit = size_unit(ship_type)
+        if sizes[unit] is None:
+            derived: float | None = None
+            dwt_known = sizes["dwt"]
+            if ship_type == ShipType.CONTAINER and dwt_known:
+                derived = teu_from_dwt(dwt_known)
+                inferred[unit] = f"teu_dwt.csv from dwt {dwt_known:g}"
+            if derived is None and length_m is not None:
+                derived = size_from_length(ship_type, length_m)
+                if derived is not None:
+                    inferred[unit] = f"size_from_length.csv, length {length_m:g} m (U)"
+            if derived is None:
+                derived = default_row(ship_type, None).size_typical
+                inferred[unit] = f"defaults.csv default bin of {ship_type}"
+            sizes[unit] = derived
+        teu_known = sizes["teu"]
+        if ship_type == ShipType.CONTAINER and sizes["dwt"] is None and teu_known:
+            sizes["dwt"] = dwt_from_teu(teu_known)
+            inferred["dwt"] = f"teu_dwt.csv from teu {teu_known:g}"
+        bin_row = default_row(ship_type, sizes[unit])
+        how = f"defaults.csv {ship_type} {unit} {bin_row.size_min:g}-{bin_row.size_max:g}"
+        mcr_kw = float(pick("mcr_kw", get("mcr_kw"), bin_row.mcr_kw, how))
+        service_speed_kn = float(
+            pick("service_speed_kn", get("service_speed_kn"), bin_row.service_speed_kn, how)
+        )
+        engine = pick("engine", get("engine"), bin_row.engine, how)
+        keel_laid_year = int(pick("keel_laid_year", get("keel_laid_year"), bin_row.keel_laid_year, how))
+    fuel: Fuel | None = pick("fuel", get("fuel"), None, "by region (EPA fuel mix tables)")
+    shore_power = bool(pick("shore_power", get("shore_power"), False, "none assumed"))
     aux: Mapping[Mode, float] = row.aux_kw if row is not None else {}
     boiler: Mapping[Mode, float] = row.boiler_kw if row is not None else {}
 
@@ -274,6 +300,8 @@ def resolve_vessel(
         mmsi=mmsi,
         imo=(row.imo if row is not None and row.imo is not None else _static_imo(static.get("imo"))),
         name=(row.name if row is not None and row.name else _static_name(static.get("name"))),
+        category=identity.category,
+        subtype=identity.subtype,
         ship_type=ship_type,
         teu=sizes["teu"],
         dwt=sizes["dwt"],
@@ -292,7 +320,9 @@ def resolve_vessel(
         boiler_kw_anchorage=boiler.get(Mode.ANCHORAGE),
         boiler_kw_hotelling=boiler.get(Mode.HOTELLING),
         shore_power=shore_power,
-        defaulted=tuple(name for name in order if name in defaulted),
+        length_m=length_m,
+        aux_rated_kw=aux_rated_kw,
+        inferred=tuple((name, inferred[name]) for name in order if name in inferred),
     )
 
 
@@ -304,8 +334,8 @@ def latest_static(static: pa.Table) -> dict[int, dict[str, Any]]:
     if static.num_rows == 0:
         return {}
     records = static.to_pylist()
-    # stable sort: untimed rows first, in file order, then by time
-    records.sort(key=lambda r: (r.get("ts") is not None, r.get("ts")))
+    # Untimed rows first, then by time; rows of the same time by content (independent of input order).
+    records.sort(key=lambda r: (r.get("ts") is not None, r.get("ts"), _content_key(r)))
     merged: dict[int, dict[str, Any]] = {}
     for record in records:
         target = merged.setdefault(int(record["mmsi"]), {})
@@ -315,16 +345,37 @@ def latest_static(static: pa.Table) -> dict[int, dict[str, Any]]:
     return merged
 
 
+def _content_key(record: Mapping[str, Any]) -> tuple[tuple[bool, str], ...]:
+    """A total order on a static row's content (nulls first), for ties in time."""
+    return tuple(
+        (record.get(k) is not None, str(record.get(k)))
+        for k in (
+            "imo",
+            "name",
+            "call_sign",
+            "ship_type_ais",
+            "length_m",
+            "width_m",
+            "draught_m",
+            "source",
+            "record",
+        )
+    )
+
+
 def resolve_fleet(
     mmsis: Iterable[int],
     registry: Registry | None,
     static: pa.Table | None = None,
+    evidence: Mapping[int, Evidence] | None = None,
 ) -> list[Vessel]:
     """:func:`resolve_vessel` for many MMSIs (each once, first-seen order) with their latest static data."""
     by_mmsi = latest_static(static) if static is not None else {}
     seen: dict[int, None] = dict.fromkeys(int(m) for m in mmsis)
+    found = evidence or {}
     return [
-        resolve_vessel(m, registry.get(m) if registry is not None else None, by_mmsi.get(m)) for m in seen
+        resolve_vessel(m, registry.get(m) if registry is not None else None, by_mmsi.get(m), found.get(m))
+        for m in seen
     ]
 
 
@@ -332,6 +383,8 @@ _VESSEL_FIELDS: list[tuple[str, pa.DataType]] = [
     ("mmsi", pa.int64()),
     ("imo", pa.int64()),
     ("name", pa.string()),
+    ("category", pa.string()),
+    ("subtype", pa.string()),
     ("ship_type", pa.string()),
     ("teu", pa.float64()),
     ("dwt", pa.float64()),
@@ -344,11 +397,14 @@ _VESSEL_FIELDS: list[tuple[str, pa.DataType]] = [
     *[(f"aux_kw_{m.value}", pa.float64()) for m in Mode],
     *[(f"boiler_kw_{m.value}", pa.float64()) for m in Mode],
     ("shore_power", pa.bool_()),
+    ("length_m", pa.float64()),
+    ("aux_rated_kw", pa.float64()),
     ("defaulted", pa.string()),
+    ("inferred", pa.string()),
 ]
 VESSEL_SCHEMA = pa.schema(_VESSEL_FIELDS)
 """Columns of :func:`vessel_table`: the :class:`Vessel` fields; enums as their values, ``defaulted``
-comma-joined."""
+comma-joined, ``inferred`` as ``field=method`` pairs joined by ``; ``."""
 
 
 def vessel_table(vessels: Sequence[Vessel] | Iterable[Vessel]) -> pa.Table:
@@ -360,7 +416,9 @@ def vessel_table(vessels: Sequence[Vessel] | Iterable[Vessel]) -> pa.Table:
             value = getattr(v, name)
             if name == "defaulted":
                 value = ",".join(value)
-            elif name in ("ship_type", "engine", "fuel") and value is not None:
+            elif name == "inferred":
+                value = "; ".join(f"{field}={how}" for field, how in value)
+            elif name in ("category", "subtype", "ship_type", "engine", "fuel") and value is not None:
                 value = value.value
             columns[name].append(value)
     return pa.table(columns, schema=VESSEL_SCHEMA)

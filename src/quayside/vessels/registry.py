@@ -7,6 +7,8 @@ Columns (names are matched case-insensitively; only ``mmsi`` is required, every 
 | ``mmsi`` | int | 1..999,999,999 |
 | ``imo`` | int | 7 digits with a valid check digit, optional ``IMO`` prefix |
 | ``name`` | str | |
+| ``category`` | :class:`Category` | ``ogv`` or ``harbor_craft`` |
+| ``subtype`` | :class:`HarborCraftType` | harbour craft only: ``assist_tug``, ``ferry``, ... |
 | ``ship_type`` | :class:`ShipType` | enum value or an alias from ``data/ship_type_aliases.csv`` |
 | ``teu``, ``dwt``, ``gt`` | float | TEU, tonnes deadweight, gross tonnage |
 | ``mcr_kw`` | float | kW, main engine maximum continuous rating |
@@ -35,7 +37,7 @@ from pathlib import Path
 from quayside.emissions.types import Mode
 from quayside.errors import InputError
 from quayside.vessels._reference import normalise_name, ship_type_aliases
-from quayside.vessels.types import EngineType, Fuel, ShipType
+from quayside.vessels.types import Category, EngineType, Fuel, HarborCraftType, ShipType
 
 AUX_FIELDS: tuple[str, ...] = tuple(f"aux_kw_{m.value}" for m in Mode)
 BOILER_FIELDS: tuple[str, ...] = tuple(f"boiler_kw_{m.value}" for m in Mode)
@@ -60,7 +62,18 @@ PARTICULARS: tuple[str, ...] = (
     "fuel",
     "keel_laid_year",
 )
-COLUMNS: tuple[str, ...] = ("mmsi", "imo", "name", *PARTICULARS, *AUX_FIELDS, *BOILER_FIELDS, "shore_power")
+#: Every registry column, in the order ``quayside registry infer`` writes them.
+COLUMNS: tuple[str, ...] = (
+    "mmsi",
+    "imo",
+    "name",
+    "category",
+    "subtype",
+    *PARTICULARS,
+    *AUX_FIELDS,
+    *BOILER_FIELDS,
+    "shore_power",
+)
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
@@ -75,6 +88,8 @@ class RegistryRow:
     line: int
     imo: int | None = None
     name: str | None = None
+    category: Category | None = None
+    subtype: HarborCraftType | None = None
     ship_type: ShipType | None = None
     teu: float | None = None
     dwt: float | None = None
@@ -198,6 +213,20 @@ def _fuel(text: str) -> Fuel:
     raise _BadCellError("fuel", f"must be one of {', '.join(m.value for m in Fuel)}", text)
 
 
+def _category(text: str) -> Category:
+    for member in Category:
+        if member.value == text.strip().lower():
+            return member
+    raise _BadCellError("category", f"must be one of {', '.join(m.value for m in Category)}", text)
+
+
+def _subtype(text: str) -> HarborCraftType:
+    for member in HarborCraftType:
+        if member.value == text.strip().lower().replace(" ", "_"):
+            return member
+    raise _BadCellError("subtype", f"must be one of {', '.join(m.value for m in HarborCraftType)}", text)
+
+
 def _boolean(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in _TRUE:
@@ -221,6 +250,8 @@ def _parse_row(cells: Mapping[str, str], line: int) -> RegistryRow:
         line=line,
         imo=_imo(cell("imo")) if cell("imo") else None,
         name=cell("name") or None,
+        category=_category(cell("category")) if cell("category") else None,
+        subtype=_subtype(cell("subtype")) if cell("subtype") else None,
         ship_type=_ship_type(cell("ship_type")) if cell("ship_type") else None,
         teu=values.get("teu"),
         dwt=values.get("dwt"),

@@ -31,6 +31,44 @@ class ShipType(StrEnum):
     OTHER = "other"
 
 
+class Category(StrEnum):
+    """Source category of a port inventory (EPA-420-B-22-011 §2.4): ocean-going vessels, harbour craft.
+
+    Recreational craft are harbour craft of subtype :attr:`HarborCraftType.RECREATIONAL` here; they are
+    counted, and kept out of the port's totals (reported apart, as EPA's guidance treats recreational
+    marine as a sector of its own).
+    """
+
+    OGV = "ogv"
+    HARBOR_CRAFT = "harbor_craft"
+
+
+class HarborCraftType(StrEnum):
+    """Harbour craft subtypes (CARB's Commercial Harbor Craft vessel types, plus recreational)."""
+
+    ASSIST_TUG = "assist_tug"
+    TOWBOAT = "towboat"
+    FERRY = "ferry"
+    EXCURSION = "excursion"
+    CREW_SUPPLY = "crew_supply"
+    PILOT = "pilot"
+    WORK_BOAT = "work_boat"
+    GOVERNMENT = "government"
+    COMMERCIAL_FISHING = "commercial_fishing"
+    RECREATIONAL = "recreational"
+
+
+class TerminalType(StrEnum):
+    """What a terminal handles; a ship that berths there is inferred to be of the matching type."""
+
+    CONTAINER = "container"
+    TANKER = "tanker"
+    DRY_BULK = "dry_bulk"
+    RO_RO = "ro_ro"
+    CRUISE = "cruise"
+    BREAK_BULK = "break_bulk"
+
+
 class EngineType(StrEnum):
     """Propulsion engine types as EPA's ShipEF tables name them."""
 

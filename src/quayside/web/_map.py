@@ -1,8 +1,11 @@
 """The track map of the emissions report: vessel positions coloured by operating mode, over land and boundary.
 
 A plain Plotly scatter of lon/lat (no tiles, no CDN, so the report works offline) on the Natural Earth land
-polygons bundled in ``web/basemap/``, with the inventory boundary as a dashed outline. Tracks are
-downsampled with a fixed seed to keep the file small, and coordinates rounded to about 1 m.
+polygons bundled in ``web/basemap/`` — the 1:10m region of a bundled port, or for any other profile the
+1:110m world land cropped to the boundary (:func:`land_for`) — with the inventory boundary as a dashed
+outline. The map is framed on the boundary, not on every point (a few reports far away would otherwise
+shrink the port to a dot). Tracks are downsampled with a fixed seed to keep the file small, and
+coordinates rounded to about 1 m.
 
 Input ``tracks``: ``mmsi, lon, lat, mode`` sample points (degrees; ``mode`` a :class:`Mode` value).
 """
@@ -59,6 +62,33 @@ def basemap(port_key: str) -> dict[str, Any]:
     return loaded
 
 
+WORLD_BASEMAP = "ne_110m_land_world.geojson"
+
+
+def land_for(
+    port_key: str, bounds: tuple[float, float, float, float], margin_deg: float = 1.0
+) -> dict[str, Any]:
+    """The land to draw for a profile: its bundled region, else world land cropped around ``bounds``.
+
+    ``bounds`` is ``(min_lon, min_lat, max_lon, max_lat)`` of the inventory boundary.
+    """
+    if port_key in BASEMAPS:
+        return basemap(port_key)
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    text = resources.files("quayside.web").joinpath("basemap", WORLD_BASEMAP).read_text(encoding="utf-8")
+    world = json.loads(text)
+    x0, y0, x1, y1 = bounds
+    box = (x0 - margin_deg, y0 - margin_deg, x1 + margin_deg, y1 + margin_deg)
+    features = []
+    for feature in world.get("features", []):
+        clipped = shapely.clip_by_rect(shape(feature["geometry"]), *box)
+        if not clipped.is_empty:
+            features.append({"type": "Feature", "properties": {}, "geometry": mapping(clipped)})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _polygon_xy(geometry: Mapping[str, Any]) -> tuple[list[float | None], list[float | None]]:
     """Outer and inner rings of a (Multi)Polygon as one x/y list with ``None`` between rings."""
     kind = geometry.get("type")
@@ -99,6 +129,7 @@ def figure_map(
     land: Mapping[str, Any] | None,
     boundary: Mapping[str, Any] | None,
     max_points: int,
+    frame: tuple[float, float, float, float] | None = None,
 ) -> go.Figure:
     """Land, the boundary outline and at most ``max_points`` track points, one trace per mode.
 
@@ -110,6 +141,9 @@ def figure_map(
         GeoJSON (Polygon, MultiPolygon, Feature or FeatureCollection), or ``None`` to leave it out.
     max_points
         Track points drawn at most (see :func:`downsample_tracks`).
+    frame
+        ``(min_lon, min_lat, max_lon, max_lat)`` to show (the boundary's bounds); when ``None``, the
+        extent of the points.
     """
     fig = go.Figure()
     for geometry in _features(land):
@@ -160,17 +194,23 @@ def figure_map(
                 hovertemplate="MMSI %{text}<br>%{x:.4f}, %{y:.4f}<extra>" + mode.value + "</extra>",
             )
         )
-    mid_lat = float(np.median(lats)) if lats else 0.0
+    pad = 0.05
+    if frame is not None:
+        x0, y0, x1, y1 = frame
+        mid_lat = (y0 + y1) / 2
+        fig.update_xaxes(range=[x0 - pad, x1 + pad])
+        fig.update_yaxes(range=[y0 - pad, y1 + pad])
+    else:
+        mid_lat = float(np.median(lats)) if lats else 0.0
+        if lats:
+            lons = [v for v in sample["lon"].to_list() if v is not None]
+            fig.update_xaxes(range=[min(lons) - pad, max(lons) + pad])
+            fig.update_yaxes(range=[min(lats) - pad, max(lats) + pad])
     # one degree of latitude spans 1/cos(lat) degrees of longitude on the ground
     fig.update_yaxes(
         scaleanchor="x", scaleratio=1.0 / max(math.cos(math.radians(mid_lat)), 0.1), title="lat (°)"
     )
     fig.update_xaxes(title="lon (°)")
-    if lats:
-        lons = [v for v in sample["lon"].to_list() if v is not None]
-        pad = 0.05
-        fig.update_xaxes(range=[min(lons) - pad, max(lons) + pad])
-        fig.update_yaxes(range=[min(lats) - pad, max(lats) + pad])
     fig.update_layout(
         title=f"Vessel positions by operating mode ({sample.height:,} of {tracks.height:,} points shown)",
         height=650,

@@ -37,6 +37,7 @@ from quayside.web._map import (
     basemap,
     downsample_tracks,
     figure_map,
+    land_for,
 )
 from quayside.web._quantities import (
     GRAMS_PER_TONNE,
@@ -95,6 +96,10 @@ def write_report(
     title: str = "Port vessel emissions inventory",
     port_key: str | None = None,
     max_track_points: int = DEFAULT_MAX_TRACK_POINTS,
+    period: Mapping[str, str | None] | None = None,
+    by_category: Mapping[str, Mapping[str, float]] | None = None,
+    apart: Mapping[str, Any] | None = None,
+    frame: tuple[float, float, float, float] | None = None,
 ) -> Path:
     """Write the report to ``path`` and return it.
 
@@ -115,6 +120,15 @@ def write_report(
         is used if it is one of these keys, else no land is drawn.
     max_track_points
         Track points drawn at most (a seeded random sample beyond that).
+    period
+        ``{"start", "end"}`` of the inventory (ISO times), stated under the title.
+    by_category
+        Totals per source category (grams by pollutant), shown as a table.
+    apart
+        What is reported apart from the totals (``pass_through``, ``excluded``), stated in words.
+    frame
+        ``(min_lon, min_lat, max_lon, max_lat)`` the map shows (the boundary); without it, the points'
+        extent. For a profile without a bundled basemap, world land is cropped to it.
 
     Raises
     ------
@@ -126,13 +140,16 @@ def write_report(
         if column not in tracks.columns:
             raise InputError("tracks table lacks a column the map needs", source="tracks", field=column)
     key = port_key if port_key is not None else (port_name if port_name in BASEMAPS else None)
-    land = basemap(key) if key is not None else None
+    if key is not None and frame is not None:
+        land: dict[str, Any] | None = land_for(key, frame)
+    else:
+        land = basemap(key) if key is not None else None
 
     figures = [
         figure_by_mode(calls),
         figure_by_group(calls),
         figure_by_ship_type(calls),
-        figure_map(tracks, land, boundary_geojson, max_track_points),
+        figure_map(tracks, land, boundary_geojson, max_track_points, frame),
     ]
     blocks = [
         fig.to_html(full_html=False, include_plotlyjs=(i == 0), config=_CONFIG)
@@ -144,8 +161,9 @@ def write_report(
 <style>{_CSS}</style></head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p class="sub">{html.escape(port_name)} · {calls.height:,} port calls</p>
+<p class="sub">{html.escape(port_name)} · {calls.height:,} port calls{_period_text(period)}</p>
 <h2>Totals</h2><div class="cards">{totals_cards(totals)}</div>
+{_category_block(by_category, apart)}
 <h2>Ingestion</h2><table class="ingest">{ingest_rows(ingest)}</table>
 {blocks[0]}
 {blocks[1]}
@@ -160,6 +178,41 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _period_text(period: Mapping[str, str | None] | None) -> str:
+    if not period or not period.get("start"):
+        return ""
+    return f" · from {html.escape(str(period['start']))} to {html.escape(str(period['end']))}"
+
+
+def _category_block(
+    by_category: Mapping[str, Mapping[str, float]] | None, apart: Mapping[str, Any] | None
+) -> str:
+    """The totals by source category and, in words, what is reported apart from them."""
+    parts: list[str] = []
+    if by_category:
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td>"
+            + "".join(f"<td>{format_tonnes(values.get(p, 0.0))}</td>" for p in HEADLINE)
+            + "</tr>"
+            for name, values in by_category.items()
+        )
+        head = "".join(f"<th>{html.escape(LABELS.get(p, p))} (t)</th>" for p in HEADLINE)
+        parts.append(
+            f"<h2>By source category</h2><table class='ingest'><tr><th></th>{head}</tr>{rows}</table>"
+        )
+    if apart:
+        through = apart["pass_through"]
+        leisure = apart["excluded"]["recreational"]
+        parts.append(
+            "<p class='sub'>Reported apart, not in the totals: "
+            f"{through['calls']:,} pass-through visits of {through['vessels']:,} vessels that crossed the "
+            f"boundary without calling ({format_tonnes(through['totals_g'].get('CO2e', 0.0))} t CO2e), and "
+            f"{leisure['vessels']:,} recreational craft ({format_tonnes(leisure['totals_g'].get('CO2e', 0.0))} "
+            "t CO2e).</p>"
+        )
+    return "\n".join(parts)
 
 
 # The names below were defined here before the report was split into private modules; this stays their
@@ -177,5 +230,6 @@ __all__ = [
     "basemap",
     "downsample_tracks",
     "format_tonnes",
+    "land_for",
     "write_report",
 ]

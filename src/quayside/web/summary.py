@@ -24,13 +24,52 @@ def print_inventory_summary(result: InventoryResult, console: Console) -> None:
         + f"; outside boundary {counts['outside_boundary']:,}; vessels {counts['vessels']:,}; "
         f"calls {counts['calls']:,}"
     )
+    period = result.period
+    if period is not None:
+        console.print(f"period: {period['start']} to {period['end']}", highlight=False)
     if result.ingest.rejected:
         reasons = ", ".join(f"{r} {n:,}" for r, n in sorted(result.ingest.rejected_by_reason.items()))
         console.print(f"rejected by reason: {reasons}")
         for example in result.ingest.examples[:3]:
             console.print(f"  e.g. {example}", highlight=False, soft_wrap=True)
+    reg = result.registry
+    if reg["rows"]:
+        console.print(
+            f"registry: {reg['rows']:,} rows, accepted {reg['accepted']:,}, rejected {reg['rejected']:,}"
+        )
+        for bad in reg["examples"][:3]:
+            console.print(
+                f"  e.g. {bad['source']}, line {bad['record']}, field '{bad['field']}': {bad['reason']} "
+                f"({bad['raw']!r})",
+                highlight=False,
+                soft_wrap=True,
+            )
+    calls = result.calls
+    by_type = {
+        t: calls.filter(calls["call_type"] == t).height for t in ("berth", "anchorage", "pass_through")
+    }
+    console.print(
+        f"calls: berth {by_type['berth']:,}, anchorage {by_type['anchorage']:,}, "
+        f"pass-through {by_type['pass_through']:,}"
+    )
+    through = result.apart["pass_through"]
+    leisure = result.apart["excluded"]["recreational"]
+    console.print(
+        f"reported apart, not in the totals: pass-through {through['calls']:,} calls of {through['vessels']:,} "
+        f"vessels ({through['totals_g']['CO2e'] / 1e6:,.2f} t CO2e); recreational craft {leisure['vessels']:,} "
+        f"({leisure['totals_g']['CO2e'] / 1e6:,.2f} t CO2e)",
+        highlight=False,
+    )
 
-    table = Table(title="Emissions inside the inventory boundary (tonnes)")
+    categories = Table(title="The port's inventory by source category (tonnes)")
+    categories.add_column("")
+    for p in SHOWN:
+        categories.add_column(p.replace("_", "."), justify="right")
+    for category, values in result.by_category_g.items():
+        categories.add_row(category, *(f"{values[p] / 1e6:,.2f}" for p in SHOWN))
+    console.print(categories)
+
+    table = Table(title="The port's inventory by engine group (tonnes)")
     table.add_column("")
     for p in SHOWN:
         table.add_column(p.replace("_", "."), justify="right")
