@@ -6,8 +6,10 @@ answers, for millions of AIS positions at once, which zones contain each point. 
 but in no berth or anchorage polygon is at the berth of the nearest terminal (a zone of its own,
 ``harbor:<terminal code>``), because a ship stopped inside the harbour is alongside a quay even where no
 berth polygon was drawn — unless no terminal lies within :data:`TERMINAL_REACH_M`: then it is in the
-open water inside the breakwaters, where ships anchor (the zone ``harbor:anchorage``). It is exact — it gives the same answer as ``shapely.contains_xy`` on every geometry —
-but fast: each polygon gets a raster of cells marked *inside*, *outside* or *edge*; only points that fall
+open water inside the breakwaters, where ships anchor (the zone ``harbor:anchorage``).
+
+The lookup is exact — it gives the same answer as ``shapely.contains_xy`` on every geometry — but fast:
+each polygon gets a raster of cells marked *inside*, *outside* or *edge*; only points that fall
 in edge cells are tested with shapely, the rest are answered by one array lookup.
 """
 
