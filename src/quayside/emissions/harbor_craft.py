@@ -217,7 +217,7 @@ def harbor_craft_intervals(
         energy = pl.col(f"energy_{g.value}_kwh")
         fuel_g = energy * bsfc
         grams += [
-            (fuel_g / 1e6).alias(f"fuel_{g.value}_t"),
+            (fuel_g * 1e-6).alias(f"fuel_{g.value}_t"),
             (fuel_g * cf).alias(f"co2_{g.value}_g"),
             (fuel_g * so2_per_g).alias(f"so2_{g.value}_g"),
             (energy * ch4).alias(f"ch4_{g.value}_g"),

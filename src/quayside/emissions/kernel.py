@@ -91,7 +91,8 @@ OUTPUT_COLUMNS = (
 )
 """Columns of :func:`compute_intervals`, in order."""
 
-_GRAMS_PER_TONNE = 1e6
+_TONNES_PER_GRAM = 1e-6
+_HOURS_PER_US = 1.0 / 3.6e9
 _MODES = tuple(Mode)
 _ROW = "_row"
 """Column of the kernel's intervals: the row of the parameter table (vessel × region) that applies."""
@@ -210,7 +211,7 @@ def _group_grams(group: EngineGroup, options: EmissionOptions, params: _Params) 
     else:
         bsfc = params.col(f"bsfc_{g}")
         base = {name: params.factor(name, group) for name in _BASE_POLLUTANTS}
-    fuel = energy * bsfc / _GRAMS_PER_TONNE
+    fuel = energy * bsfc * _TONNES_PER_GRAM
     if main:
         # CO2 low-load factor = extra fuel per kWh; fuel and CO2 stay consistent (CO2 = fuel × Cf).
         fuel = fuel * pl.col("_llaf_co2")
@@ -319,7 +320,9 @@ def compute_intervals(
     params = vessel_frame(vessels.filter(~harbor), factors, options)
     stay = pl.col("stay").fill_null(False) if "stay" in track.columns else pl.lit(False)
     nxt = {c: pl.col(c).shift(-1) for c in ("mmsi", "segment", "ts", "lat", "lon", "sog_kn")}
-    hours = (pl.col("ts_end") - pl.col("ts_start")).dt.total_microseconds() / 3.6e9
+    # A product, not a quotient: polars may evaluate "x / c" as a true division on one path and as
+    # "x * (1 / c)" on another, which differ in the last bit; a product is computed one way only.
+    hours = (pl.col("ts_end") - pl.col("ts_start")).dt.total_microseconds() * _HOURS_PER_US
     service = vessels.select(pl.col("mmsi").cast(pl.Int64), pl.col("service_speed_kn").cast(pl.Float64))
     service = service.unique("mmsi", keep="first", maintain_order=True)
     intervals = (
@@ -363,16 +366,16 @@ def compute_intervals(
     intervals = intervals.with_columns(_prop_load=prop).with_columns(
         mode=mode_expr(pl.col("zone_kind"), pl.col("speed_kn"), pl.col("_prop_load"), factors)
     )
-    if craft.height == 0:
-        return activity_emissions(intervals, factors, options, params=params).select(OUTPUT_COLUMNS).collect()
-    # Two methods, one row order: each part keeps the row index it had, and the parts are merged on it.
+    # Two methods, one row order: each part keeps the row index it had, and the parts are merged on it. The
+    # activity columns are materialised once, whatever the mix of vessels, so that every bucket evaluates
+    # the same expressions the same way (a fused lazy plan may round differently in the last bit).
     indexed = intervals.with_row_index("_i").collect()
     is_craft = pl.col("mmsi").is_in(craft.get_column("mmsi").cast(pl.Int64).implode())
     ogv = activity_emissions(indexed.filter(~is_craft).lazy(), factors, options, params=params)
-    parts = [
-        ogv.select("_i", *OUTPUT_COLUMNS).collect(),
-        harbor_craft_intervals(indexed.filter(is_craft), craft, factors).select("_i", *OUTPUT_COLUMNS),
-    ]
+    parts = [ogv.select("_i", *OUTPUT_COLUMNS).collect()]
+    if craft.height:
+        hc = harbor_craft_intervals(indexed.filter(is_craft), craft, factors)
+        parts.append(hc.select("_i", *OUTPUT_COLUMNS))
     return pl.concat(parts, how="vertical_relaxed").sort("_i").drop("_i")
 
 

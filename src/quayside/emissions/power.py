@@ -23,8 +23,11 @@ def propulsion_load_expr(
 
     Columns: ``speed_kn`` (kn), ``service_speed_kn`` (kn) → fraction in [0, 1]; 0 at speed 0.
     """
-    max_speed = service_speed_kn / factors.constant("max_speed_ratio")
-    lf = (speed_kn / max_speed) ** 3 * (1.0 + sea_margin_pct / 100.0)
+    # No division by a constant: polars may evaluate it two ways that differ in the last bit, and results
+    # must not depend on how a bucket was planned (the scalar form below is the same arithmetic).
+    lf = (speed_kn * factors.constant("max_speed_ratio") / service_speed_kn) ** 3 * (
+        1.0 + sea_margin_pct / 100.0
+    )
     clipped = lf.clip(factors.constant("min_main_load"), 1.0)
     return pl.when(speed_kn > 0).then(clipped).otherwise(0.0)
 

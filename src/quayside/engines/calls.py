@@ -40,7 +40,7 @@ def assign_visits(inside: pl.DataFrame, merge_gap_hours: float = DEFAULT_MERGE_G
     spent outside the boundary; a shorter excursion (a fairway that crosses the boundary line between
     anchorage and berth) stays in the same call, and its miles outside still count for nothing.
     """
-    gap_h = (pl.col("ts_start") - pl.col("ts_end").shift(1)).dt.total_microseconds() / 3.6e9
+    gap_h = (pl.col("ts_start") - pl.col("ts_end").shift(1)).dt.total_microseconds() * (1.0 / 3.6e9)
     starts = (
         (pl.col("mmsi") != pl.col("mmsi").shift(1))
         | (pl.col("segment") != pl.col("segment").shift(1))
@@ -55,7 +55,8 @@ def summarise_calls(
     """One row per visit inside the boundary with hours, miles, energy, fuel and emissions."""
     if "filled" not in intervals.columns:
         intervals = intervals.with_columns(pl.lit(False).alias("filled"))
-    inside = assign_visits(intervals.filter(pl.col("in_boundary")), merge_gap_hours)
+    # One chunk: float sums over a group then run over the same contiguous values whatever the bucket.
+    inside = assign_visits(intervals.filter(pl.col("in_boundary")).rechunk(), merge_gap_hours)
     mode = pl.col("mode")
     berth = mode == Mode.HOTELLING.value
     # Per-mode quantities become columns first (value where the mode matches, else 0), so that the

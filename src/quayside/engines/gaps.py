@@ -38,7 +38,7 @@ def fill_harbor_gaps(
     if track.height == 0:
         return track.with_columns(pl.lit(False).alias("stay"))
     nxt = {c: pl.col(c).shift(-1) for c in ("mmsi", "ts", "in_boundary", "in_harbor", "zone_kind", "zone_id")}
-    gap_h = (nxt["ts"] - pl.col("ts")).dt.total_microseconds() / 3.6e9
+    gap_h = (nxt["ts"] - pl.col("ts")).dt.total_microseconds() * (1.0 / 3.6e9)
     stay = (
         (nxt["mmsi"] == pl.col("mmsi"))
         & (gap_h >= min_hours)

@@ -48,7 +48,7 @@ def track_evidence(track: pl.DataFrame, profile: PortProfile, stationary_kn: flo
     stay = pl.col("stay") if "stay" in track.columns else pl.lit(False)
     next_ts = pl.col("ts").shift(-1).over(["mmsi", "segment"])
     stopped = track.with_columns(
-        ((next_ts - pl.col("ts")).dt.total_microseconds() / 3.6e9).alias("_h")
+        ((next_ts - pl.col("ts")).dt.total_microseconds() * (1.0 / 3.6e9)).alias("_h")
     ).filter(
         (pl.col("zone_kind") == ZoneKind.BERTH.value)
         & ((pl.col("sog_kn").fill_null(0.0) <= stationary_kn) | stay)
