@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -149,3 +150,43 @@ def test_inventory_without_port_lists_the_profiles(tmp_path: Path) -> None:
     for key in ("san-pedro-bay", "nagoya", "shenzhen"):
         assert key in done.stderr
     assert not (tmp_path / "out").exists()  # nothing was computed on a guessed port
+
+
+def test_registry_infer_writes_what_the_engine_would_use(tmp_path: Path) -> None:
+    sim = quayside("simulate", "--days", "1", "--seed", "4", "--out", str(tmp_path), "--no-visibility")
+    assert sim.returncode == 0, sim.stderr
+    ais = str(tmp_path / "ais.parquet")
+    out = tmp_path / "inferred.csv"
+    done = quayside("registry", "infer", ais, "--port", "san-pedro-bay", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = _csv_rows(out)
+    assert rows
+    header = list(rows[0])
+    assert header[:5] == ["mmsi", "imo", "name", "category", "subtype"]
+    assert header[-1] == "inferred"
+    tugs = [r for r in rows if r["subtype"] == "assist_tug"]
+    assert tugs
+    assert all(r["category"] == "harbor_craft" for r in tugs)
+    assert all("category=AIS ship type 52" in r["inferred"] for r in tugs)
+    boxes = [r for r in rows if r["ship_type"] == "container"]
+    assert boxes
+    assert all("terminal" in r["inferred"] or "registry" in r["inferred"] for r in boxes)
+    # Fed back as the registry, every value is the registry's own: nothing is inferred a second time.
+    again = tmp_path / "again.csv"
+    done = quayside(
+        "registry", "infer", ais, "--port", "san-pedro-bay", "--registry", str(out), "--out", str(again)
+    )
+    assert done.returncode == 0, done.stderr
+    second = {r["mmsi"]: r for r in _csv_rows(again)}
+    for row in rows:
+        mine = second[row["mmsi"]]
+        assert {k: v for k, v in mine.items() if k != "inferred"} == {
+            k: v for k, v in row.items() if k != "inferred"
+        }
+        assert "category=" not in mine["inferred"]
+        assert "mcr_kw=" not in mine["inferred"]
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -214,3 +214,56 @@ def test_downsample_is_deterministic_and_bounded() -> None:
     assert a.height == 1000
     assert a.equals(b)
     assert downsample_tracks(tracks, 10_000).height == 5000
+
+
+def test_a_custom_profile_reports_on_cropped_world_land(tmp_path: Path) -> None:
+    """A user's profile (here the Maas mouth) has no bundled basemap: the report draws world land cropped to
+    the boundary, frames the map on the boundary, and states the period — instead of failing."""
+    from quayside.engines.local import InventoryOptions, run_inventory
+
+    profile = tmp_path / "maas"
+    profile.mkdir()
+    (profile / "profile.toml").write_text(
+        'key = "maas"\nname = "Maas mouth test port"\nunlocodes = ["NLRTM"]\ntimezone = "UTC"\n'
+        'boundary = "b"\nsources = ["hand-made test data"]\n\n[emission_control]\neca_name = ""\n'
+        'sulfur_limit_pct = 0.1\nsource = "MARPOL Annex VI Reg. 14.4"\n'
+    )
+    square = [[[3.9, 51.8], [4.3, 51.8], [4.3, 52.1], [3.9, 52.1], [3.9, 51.8]]]
+    berth = [[[4.05, 51.95], [4.07, 51.95], [4.07, 51.96], [4.05, 51.96], [4.05, 51.95]]]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"kind": "boundary", "id": "b", "name": "B", "source": "t"},
+            "geometry": {"type": "Polygon", "coordinates": square},
+        },
+        {
+            "type": "Feature",
+            "properties": {"kind": "berth", "id": "q", "name": "Q", "terminal": "T", "source": "t"},
+            "geometry": {"type": "Polygon", "coordinates": berth},
+        },
+    ]
+    (profile / "zones.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    header = "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status"
+    rows = [f"244000001,2024-05-01T{h:02d}:00:00,51.955,4.06,0,0,0,BOX,,,70," for h in range(6)]
+    rows.append("244000002,2024-05-01T00:00:00,10.0,60.0,0,0,0,FAR,,,70,")  # far away: must not widen the map
+    rows.append("244000002,2024-05-01T01:00:00,10.0,60.0,0,0,0,FAR,,,70,")
+    ais = tmp_path / "ais.csv"
+    ais.write_text(header + "\n" + "\n".join(rows) + "\n")
+    result = run_inventory(
+        [ais], registry=None, port=profile, out_dir=tmp_path / "out", options=InventoryOptions()
+    )
+    page = result.paths["report_html"].read_text()
+    assert "from 2024-05-01T00:00:00+00:00 to 2024-05-01T05:00:00+00:00" in page
+    assert "Land: Natural Earth" in page
+    # The last Plotly.newPlot(id, data, layout) call is the map.
+    decoder = json.JSONDecoder()
+    start = list(re.finditer(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*", page))[-1].end()
+    traces, end = decoder.raw_decode(page, start)
+    layout, _ = decoder.raw_decode(page, page.index("{", end))
+    land = [t for t in traces if t.get("fill") == "toself"]
+    assert land  # world land cropped to the boundary ± 1°
+    xs = [x for t in land for x in t["x"] if x is not None]
+    assert min(xs) >= 2.9
+    assert max(xs) <= 5.3
+    assert layout["xaxis"]["range"] == pytest.approx([3.85, 4.35])
+    assert layout["yaxis"]["range"] == pytest.approx([51.75, 52.15])

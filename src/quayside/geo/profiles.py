@@ -143,8 +143,14 @@ class PortProfile:
         return self._index.classify(lon, lat)
 
     def zone(self, zone_id: str) -> Zone:
-        """The berth, anchorage, precautionary area or lane with this id."""
-        for z in (*self.berths, *self.anchorages, *self.precautionary, *self.lanes):
+        """The berth, anchorage, precautionary area or lane with this id (``harbor:...`` ids included)."""
+        for z in (
+            *self.berths,
+            *self.anchorages,
+            *self.precautionary,
+            *self.lanes,
+            *self._index.harbor_zones,
+        ):
             if z.id == zone_id:
                 return z
         raise ConfigError(f"profile '{self.key}' has no zone '{zone_id}'", field="zone_id", value=zone_id)

@@ -307,6 +307,11 @@ class ZoneIndex:
         zones = (*(z for z, _ in self._zones), *extra)
         return ZoneLookup(in_boundary, in_eca, zone_code, zones, ring_nm, in_harbor)
 
+    @property
+    def harbor_zones(self) -> tuple[Zone, ...]:
+        """The zones of harbour stops outside every polygon: one berth per terminal, and the anchorage."""
+        return (*self._terminal_berths, self._harbor_anchorage) if self._harbor_anchorage is not None else ()
+
     def _nearest_terminal(self, x: FloatArray, y: FloatArray) -> tuple[npt.NDArray[np.int32], FloatArray]:
         """Index of, and distance in metres to, the nearest terminal of each point.
 
