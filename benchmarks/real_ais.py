@@ -81,8 +81,8 @@ def summarise(result: InventoryResult) -> dict[str, Any]:
             "vessels": boxes.get_column("mmsi").n_unique(),
             "berth_calls": berth_boxes.height,
             "terminals": sorted(set(berth_boxes.get_column("terminal").to_list()) - {""}),
-            "mean_hours_at_berth": float(berth_boxes.get_column("hours_hotelling").mean() or 0.0),
-            "median_hours_at_berth": float(berth_boxes.get_column("hours_hotelling").median() or 0.0),
+            "mean_hours_at_berth": _number(berth_boxes.get_column("hours_hotelling").mean()),
+            "median_hours_at_berth": _number(berth_boxes.get_column("hours_hotelling").median()),
         },
         "totals_t_co2e": {k: v["CO2e"] / 1e6 for k, v in port.items()},
         "harbor_craft_share": (
@@ -93,16 +93,20 @@ def summarise(result: InventoryResult) -> dict[str, Any]:
     }
 
 
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
 def pola_days_at_berth() -> dict[str, float]:
     """Port of Los Angeles 2022: average days at berth of departed container ships (days with departures)."""
     table = pl.read_csv(POLA_ACTIVITY).filter(pl.col("POLA Vessels Departed") > 0)
     days = table.get_column("Average Days at Berth")
     return {
         "days_with_departures": float(table.height),
-        "mean": float(days.mean() or 0.0),
-        "median": float(days.median() or 0.0),
-        "min": float(days.min() or 0.0),
-        "max": float(days.max() or 0.0),
+        "mean": _number(days.mean()),
+        "median": _number(days.median()),
+        "min": _number(days.min()),
+        "max": _number(days.max()),
     }
 
 

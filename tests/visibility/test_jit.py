@@ -133,7 +133,8 @@ def test_ais_calls_become_port_calls_with_act_timestamps() -> None:
         [
             _berth_call(366000001, 9321483, "pola-apm-pier400", T0 + timedelta(hours=1)),
             {"mmsi": 1, "imo": 9321483, "call_type": "anchorage", "arrival": T0},
-            _berth_call(366000002, 9300001, "polb-its-pierg", T0),  # ITS not registered: no port known
+            # ITS is not registered as a facility: the profile's terminals.csv places it in Long Beach.
+            _berth_call(366000002, 9300001, "polb-its-pierg", T0),
             _berth_call(
                 366000003, 9300001, "pola-apm-pier400", T0, anchorage_arrival=T0
             ),  # anchored at start
@@ -142,8 +143,10 @@ def test_ais_calls_become_port_calls_with_act_timestamps() -> None:
     )
     out = ais_port_calls(frame, profile, facility_ports={"APMT": "USLAX"}, source="calls.parquet")
     assert out.skipped == 1
-    assert [(r.index, r.field) for r in out.rejects] == [(2, "berths"), (4, "imo")]
-    full, clipped = out.calls
+    assert [(r.index, r.field) for r in out.rejects] == [(4, "imo")]
+    full, long_beach, clipped = out.calls
+    assert long_beach.port_call["UNLocationCode"] == "USLGB"
+    assert long_beach.port_call["facility"]["facilityCode"] == "ITS"
     assert full.port_call["UNLocationCode"] == "USLAX"
     assert full.port_call["facility"] == {"facilityCode": "APMT", "facilityCodeListProvider": "SMDG"}
     assert full.port_call["vessel"] == {

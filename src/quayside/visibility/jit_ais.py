@@ -123,6 +123,10 @@ def _ais_call(
     if berth_id is None:
         raise JitFieldError("berths", "a berth call without a berth zone", item.get("berths"))
     port = facility_ports.get(code) if code else None
+    if port is None:
+        # The profile's terminals.csv knows the port of each terminal, registered as a facility or not.
+        terminal = profile.berth_terminal(berth_id)
+        port = terminal.unlocode if terminal is not None and terminal.unlocode in profile.unlocodes else None
     if port is None and len(profile.unlocodes) == 1:
         port = profile.unlocodes[0]
     if port is None:
@@ -192,9 +196,10 @@ def ais_port_calls(
     Returns
     -------
     AisPortCalls
-        Anchorage-only and pass-through calls are ``skipped``; berth calls that cannot be placed (no IMO,
-        unknown port) are rejects naming row and column. Identifiers are UUID-5 of the vessel's MMSI and
-        boundary arrival, so loading the same inventory twice gives the same documents.
+        Anchorage-only and pass-through calls, and harbour craft, are ``skipped``; berth calls that cannot be
+        placed (no IMO, unknown port) are rejects naming row and column. A berth's port is its registered
+        facility's, else its terminal's in the profile's ``terminals.csv``. Identifiers are UUID-5 of the
+        vessel's MMSI and boundary arrival, so loading the same inventory twice gives the same documents.
 
     Raises
     ------
@@ -207,9 +212,14 @@ def ais_port_calls(
             f"not an inventory call table: missing {', '.join(missing)}", source=source, field=missing[0]
         )
     out = AisPortCalls()
+    harbor_craft = (
+        calls.get_column("category").eq("harbor_craft").fill_null(False).to_list()
+        if "category" in calls.columns
+        else [False] * calls.height
+    )
     for row, item in enumerate(calls.select(CALL_COLUMNS).iter_rows(named=True)):
-        if item["call_type"] != "berth":
-            out.skipped += 1
+        if item["call_type"] != "berth" or harbor_craft[row]:
+            out.skipped += 1  # JIT port calls are ships' calls: a tug back at its own berth is not one
             continue
         try:
             out.calls.append(_ais_call(row, item, profile, facility_ports))
