@@ -190,3 +190,14 @@ def test_registry_infer_writes_what_the_engine_would_use(tmp_path: Path) -> None
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def test_inventory_notes_a_port_that_misses_the_data(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    rows = [f"366000001,2024-01-01T00:{m:02d}:00,33.74,-118.26,0,0,0" for m in range(3)]
+    src.write_text("MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading\n" + "\n".join(rows) + "\n")
+    done = quayside("inventory", str(src), "--port", "nagoya", "--out", str(tmp_path / "ngo"))
+    assert done.returncode == 0, done.stderr
+    assert "100% of the accepted reports lie outside the boundary of nagoya" in " ".join(done.stdout.split())
+    done = quayside("inventory", str(src), "--port", "san-pedro-bay", "--out", str(tmp_path / "spb"))
+    assert "is it the right --port" not in done.stdout

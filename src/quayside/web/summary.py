@@ -10,6 +10,8 @@ from rich.table import Table
 if TYPE_CHECKING:
     from quayside.engines.local import InventoryResult
 
+#: Above this share of accepted reports outside the boundary, the summary asks whether --port is right.
+OUTSIDE_WARNING_SHARE = 0.5
 #: Pollutants shown in the terminal, in this order (all of them are in inventory.json).
 SHOWN = ("CO2e", "CO2", "NOx", "SO2", "PM2_5", "DPM")
 
@@ -24,6 +26,13 @@ def print_inventory_summary(result: InventoryResult, console: Console) -> None:
         + f"; outside boundary {counts['outside_boundary']:,}; vessels {counts['vessels']:,}; "
         f"calls {counts['calls']:,}"
     )
+    accepted = result.ingest.accepted
+    if accepted and counts["outside_boundary"] / accepted > OUTSIDE_WARNING_SHARE:
+        console.print(
+            f"[yellow]note:[/] {counts['outside_boundary'] / accepted:.0%} of the accepted reports lie outside "
+            f"the boundary of {result.port_key}: is it the right --port?",
+            highlight=False,
+        )
     period = result.period
     if period is not None:
         console.print(f"period: {period['start']} to {period['end']}", highlight=False)
