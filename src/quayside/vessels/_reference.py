@@ -20,9 +20,10 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, TypeVar
 
 from quayside.errors import ConfigError
 from quayside.vessels.types import Category, EngineType, HarborCraftType, ShipType, TerminalType
@@ -115,6 +116,18 @@ class HarborCraftDefaultRow:
     model_year: int
     assumed_fields: frozenset[str]
     source: str
+
+
+_E = TypeVar("_E", bound=StrEnum)
+_R = TypeVar("_R")
+
+
+def _complete(rows: dict[_E, _R], members: type[_E], name: str) -> dict[_E, _R]:
+    """``rows`` when it has a row for every member of the enum, else an error naming the table."""
+    missing = [m.value for m in members if m not in rows]
+    if missing:
+        raise ConfigError(f"quayside/vessels/data/{name} lacks rows", field=members.__name__, value=missing)
+    return rows
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -227,10 +240,7 @@ def ship_type_categories() -> dict[ShipType, ShipTypeCategoryRow]:
         )
         for r in _read("ship_type_categories.csv")
     }
-    missing = [t.value for t in ShipType if t not in rows]
-    if missing:
-        raise ConfigError("quayside/vessels/data/ship_type_categories.csv lacks ship types", value=missing)
-    return rows
+    return _complete(rows, ShipType, "ship_type_categories.csv")
 
 
 @cache
@@ -256,10 +266,7 @@ def harbor_craft_defaults() -> dict[HarborCraftType, HarborCraftDefaultRow]:
         )
         for r in _read("harbor_craft_defaults.csv")
     }
-    missing = [t.value for t in HarborCraftType if t not in rows]
-    if missing:
-        raise ConfigError("quayside/vessels/data/harbor_craft_defaults.csv lacks subtypes", value=missing)
-    return rows
+    return _complete(rows, HarborCraftType, "harbor_craft_defaults.csv")
 
 
 def normalise_name(text: str) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from quayside.ais.schema import STATIC_CONTENT_COLUMNS
 from quayside.emissions.types import Mode
 from quayside.errors import ConfigError
 from quayside.vessels._reference import (
@@ -347,20 +348,8 @@ def latest_static(static: pa.Table) -> dict[int, dict[str, Any]]:
 
 def _content_key(record: Mapping[str, Any]) -> tuple[tuple[bool, str], ...]:
     """A total order on a static row's content (nulls first), for ties in time."""
-    return tuple(
-        (record.get(k) is not None, str(record.get(k)))
-        for k in (
-            "imo",
-            "name",
-            "call_sign",
-            "ship_type_ais",
-            "length_m",
-            "width_m",
-            "draught_m",
-            "source",
-            "record",
-        )
-    )
+    keys = (*STATIC_CONTENT_COLUMNS[1:], "source", "record")  # the MMSI is the same within a vessel
+    return tuple((record.get(k) is not None, str(record.get(k))) for k in keys)
 
 
 def resolve_fleet(
