@@ -201,3 +201,123 @@ def test_inventory_notes_a_port_that_misses_the_data(tmp_path: Path) -> None:
     assert "100% of the accepted reports lie outside the boundary of nagoya" in " ".join(done.stdout.split())
     done = quayside("inventory", str(src), "--port", "san-pedro-bay", "--out", str(tmp_path / "spb"))
     assert "is it the right --port" not in done.stdout
+
+
+# --- quayside load ...: bad files end as one line, never a traceback -----------------------------------------
+
+GATE_HEADER = (
+    "visit_id,facility_code,un_location_code,trucking_company,truck_license_plate,gate_in,gate_out,"
+    "equipment_reference,kind,empty_indicator,iso_equipment_code,carrier_booking_reference,"
+    "transport_document_reference"
+)
+GATE_ROW = "V1,APMT,USLAX,ABCD,7ABC123,2024-03-05T08:00:00,,TGHU1234567,DROP,EMPTY,22G1,,"
+CODECO = (
+    "UNH+M1+CODECO:D:00B:UN:SMDG20'BGM+34+GI001+9'EQD+CN+CSQU3054383+45G1:102:5+2+2+5'"
+    "DTM+7:202403050812:203'LOC+165+USLAX:139:6+APMT:TER:ZZZ'UNT+6+M1'"
+)
+
+
+@pytest.fixture
+def hub_db(tmp_path: Path) -> str:
+    """A migrated SQLite hub with one port authority (the default poster of ``quayside load``) and the
+    operator of terminal APMT at USLAX (``--as "APM Terminals"``)."""
+    from quayside.store import db
+    from quayside.store.repositories.links import register_facility
+    from quayside.store.repositories.orgs import create_organisation
+    from quayside.store.types import OrgRole
+
+    url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with db.session_factory(engine)() as session:
+        create_organisation(session, "Port of Los Angeles", OrgRole.PORT_AUTHORITY, port_unlocode="USLAX")
+        terminal = create_organisation(session, "APM Terminals", OrgRole.TERMINAL_OPERATOR, code="APMT")
+        register_facility(
+            session, un_location_code="USLAX", facility_code="APMT", operator_org_id=terminal.id
+        )
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def _write(path: Path, content: str | bytes) -> str:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "content", "needle"),
+    [
+        ("edifact", "short_una.edi", "UNA:+.", "field 'UNA'"),
+        ("edifact", "short_una_then_data.edi", "UNA:+.\n" + CODECO, "field 'UNA'"),
+        ("gate-transactions", "cr_only.csv", GATE_HEADER + "\r" + GATE_ROW + "\r", "record 1: header"),
+        ("schedule", "long_header.csv", "vessel_imo," + "x" * 140_000 + "\n", "field limit"),
+        ("events", "latin1.json", b'[{"eventType": "\xe9"}]', "not valid UTF-8 text at byte 16"),
+        ("events", "deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_load_an_unreadable_file_is_one_line_and_exit_2(
+    tmp_path: Path, hub_db: str, command: str, name: str, content: str | bytes, needle: str
+) -> None:
+    path = _write(tmp_path / name, content)
+    done = quayside("load", command, path, "--db", hub_db)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0, done.stderr  # one line
+    assert path in done.stderr
+    assert needle in done.stderr
+
+
+def test_load_edifact_with_an_impossible_dtm_rejects_that_message_only(tmp_path: Path, hub_db: str) -> None:
+    bad = CODECO.replace("M1", "M2").replace("CSQU3054383", "MSKU9070323").replace(":203'", "?-9900:205'")
+    path = _write(tmp_path / "dtm.edi", CODECO + bad)
+    done = quayside("load", "edifact", path, "--as", "APM Terminals", "--db", hub_db)
+    assert done.returncode == 0, done.stderr  # message M1 is stored
+    assert "Traceback" not in done.stderr
+    assert f"rejected {path} record 2 UNH M2 segment 4 DTM element 1: bad time zone '-9900'" in done.stdout
+    assert done.stdout.strip().splitlines()[-1].startswith("stored 1, duplicates 0, rejected 1")
+
+
+def test_load_gate_transactions_with_a_field_over_the_csv_limit_keeps_the_other_rows(
+    tmp_path: Path, hub_db: str
+) -> None:
+    long_row = (
+        GATE_ROW.replace("V1", "V2").replace("ABCD", "x" * 140_000).replace("TGHU1234567", "MSKU9070323")
+    )
+    path = _write(tmp_path / "long.csv", "\n".join([GATE_HEADER, GATE_ROW, long_row, ""]))
+    done = quayside("load", "gate-transactions", path, "--as", "APM Terminals", "--db", hub_db)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"rejected {path} record 3 trucking_company: field longer than the CSV field limit" in done.stdout
+    assert "stored 1, duplicates 0, rejected 1" in done.stdout
+
+
+def test_load_port_calls_with_a_row_no_inventory_holds_is_no_traceback(tmp_path: Path, hub_db: str) -> None:
+    from typing import Any
+
+    import polars as pl
+
+    from quayside.visibility.jit_ais import CALL_COLUMNS
+
+    time = pl.Datetime("us", "UTC")
+    schema: dict[str, Any] = {
+        "mmsi": pl.Int64,
+        "imo": pl.Int64,
+        "vessel_name": pl.String,
+        "call_type": pl.String,
+    }
+    schema |= {"berths": pl.String, **{column: time for column in CALL_COLUMNS[5:]}}
+    row = {"mmsi": 367000001, "imo": 9321483, "vessel_name": "X", "call_type": "berth"}
+    row |= {"berths": "pola-apm-pier400"}  # a berth call without its arrival time
+    path = tmp_path / "calls.parquet"
+    pl.DataFrame([{column: row.get(column) for column in schema}], schema=schema).write_parquet(path)
+    done = quayside("load", "port-calls", str(path), "--port", "san-pedro-bay", "--db", hub_db)
+    assert "Traceback" not in done.stderr
+    # Today the whole table is refused; rejecting only the row (exit 1, a "rejected" line) would do as well.
+    assert done.returncode in (1, 2), done.stderr
+    if done.returncode == 2:
+        assert done.stderr.strip().count("\n") == 0, done.stderr
+        assert "not an inventory call table" in done.stderr

@@ -1,7 +1,9 @@
 """``quayside load ...``: load visibility files into the store, printing each reject and the counts.
 
 Each command hands the file to one function of :mod:`quayside.api.cli_actions` (the same code as the
-ingest routes) and prints the outcome; :mod:`quayside.cli` adds this group as ``load``.
+ingest routes) and prints the outcome; :mod:`quayside.cli` adds this group as ``load``. A file that cannot
+be read at all ends as a :class:`~quayside.errors.QuaysideError`, which ``quayside``'s ``main`` prints on one
+line with exit status 2; rejected records are printed and the run exits 0 (something loaded) or 1 (nothing).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from quayside._cli_options import DbOption
+from quayside.errors import InputError
 
 if TYPE_CHECKING:
     from quayside.api.routes_ingest import FeedOutcome
@@ -26,10 +29,17 @@ def load_events(
     as_org: Annotated[str | None, typer.Option("--as", help="Organisation posting the events.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Load DCSA events through the same code as POST /v2/events, and print the counts."""
+    """Load DCSA events through the same code as POST /v2/events, and print the counts; exit 2 if unreadable."""
     from quayside.api.cli_actions import load_event_file
 
-    outcome = load_event_file(db, file, as_org)
+    try:
+        outcome = load_event_file(db, file, as_org)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not valid UTF-8 text at byte {exc.start}", source=str(file), hint="save the file as UTF-8"
+        ) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", source=str(file)) from None
     for reject in outcome.rejected:
         where = f"{file} record {reject['index']} {reject['field']}"
         sys.stdout.write(f"rejected {where}: {reject['reason']}\n")

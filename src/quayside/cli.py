@@ -33,6 +33,11 @@ emissions_app = typer.Typer(help="Emission calculations.", no_args_is_help=True)
 app.add_typer(emissions_app, name="emissions")
 registry_app = typer.Typer(help="The vessel registry.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
+secrets_app = typer.Typer(
+    help="Keys that encrypt subscription secrets at rest (QUAYSIDE_SECRET_KEY, QUAYSIDE_SECRET_KEY_FILE).",
+    no_args_is_help=True,
+)
+app.add_typer(secrets_app, name="secrets")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -222,6 +227,18 @@ app.add_typer(key_app, name="key")
 app.add_typer(load_app, name="load")
 
 
+#: ``serve`` / ``demo-serve``: run the one subscription delivery worker (default), or not.
+DeliveryOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--delivery/--no-delivery",
+        help="Send subscription callbacks from this server (one delivery worker, whatever --workers). "
+        "Default: on, unless QUAYSIDE_DELIVERY_WORKER=0.",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -239,9 +256,10 @@ def serve(
             "(for a PostgreSQL server across a network)."
         ),
     ] = False,
+    delivery: DeliveryOption = None,
     db: DbOption = None,
 ) -> None:
-    """Run the data hub API (migrating the database first)."""
+    """Run the data hub API (migrating the database first) and deliver subscription callbacks."""
     from quayside.api.cli_actions import default_workers
     from quayside.api.cli_actions import serve as serve_api
 
@@ -252,13 +270,21 @@ def serve(
         workers=workers or default_workers(),
         access_log=access_log,
         read_threads=read_threads,
+        delivery=delivery,
+        out=sys.stdout,
     )
 
 
 @org_app.command("create")
 def org_create(
     name: Annotated[str, typer.Argument(help="Organisation name (unique).")],
-    role: Annotated[str, typer.Option(help="port_authority, terminal_operator, carrier, trucker, ...")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="port_authority, terminal_operator, carrier, trucker, cargo_owner, partner_port, or "
+            "hub_operator (administers every port; made only here)."
+        ),
+    ],
     code: Annotated[str | None, typer.Option(help="SCAC or SMDG code.")] = None,
     port_unlocode: Annotated[str | None, typer.Option(help="UN/LOCODE of its port, e.g. USLAX.")] = None,
     db: DbOption = None,
@@ -322,11 +348,12 @@ def demo_serve(
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL (default: a SQLite file in DATA/visibility/).")
     ] = None,
+    delivery: DeliveryOption = None,
 ) -> None:
     """demo-load, then serve the API and the inventory report (DATA/inventory) under /reports/."""
     from quayside.api.demo import serve_demo
 
-    serve_demo(data, db, host=host, port=port, out=sys.stdout)
+    serve_demo(data, db, host=host, port=port, out=sys.stdout, delivery=delivery)
 
 
 @app.command()
@@ -340,6 +367,37 @@ def deliver(
 
     report = run_delivery(db, loop=loop, interval_s=interval)
     sys.stdout.write(json.dumps(report.to_dict()) + "\n")
+
+
+@secrets_app.command("generate-key")
+def secrets_generate_key() -> None:
+    """Print a new key (Fernet), for QUAYSIDE_SECRET_KEY or a key file."""
+    from quayside.store.secret_keys import generate_key
+
+    sys.stdout.write(generate_key() + "\n")
+
+
+@secrets_app.command("rotate")
+def secrets_rotate(
+    new_key: Annotated[
+        bool,
+        typer.Option("--new-key", help="First put a new key at the top of the key file in use."),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Re-encrypt every subscription secret with the first key; the older keys may then be removed."""
+    from quayside.store import db as store_db
+    from quayside.store.secret_keys import rotate
+
+    done = rotate(store_db.resolve_url(db), new_key=new_key)
+    if done.new_key_file is not None:
+        sys.stdout.write(f"new key added at the top of {done.new_key_file}\n")
+    older = done.keys - 1
+    sys.stdout.write(
+        f"re-encrypted {done.rotated} of {done.total} subscription secrets with the first key of "
+        f"{done.source}; every secret now opens with that key alone"
+        + (f", so the {older} older key(s) may be removed once every server uses it\n" if older else "\n")
+    )
 
 
 def main() -> None:

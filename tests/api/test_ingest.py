@@ -132,12 +132,15 @@ def test_edifact_keeps_good_messages_and_names_bad_ones(
     body = response.json()
     assert len(body["stored"]) == 2  # M1 gate-in and M6 discharge
     assert body["records"] == 7
-    assert body["moveCounts"] == {"stored": 2, "duplicates": 0}  # USLAX loads and JPNGO discharges
+    # The BAPLIE's loads at APMT are the terminal's; the next port's discharges (JPNGO) are not its to
+    # assert (write_policy.toml [move_counts]): refused, naming the message and the facility.
+    assert body["moveCounts"] == {"stored": 1, "duplicates": 0}
     assert _rejects(body) == [
         (2, "UNH M2 segment 3 EQD element 2"),
         (3, "UNH M3 segment 2 BGM element 1"),
         (4, "UNH M4 segment 4 DTM element 1"),
         (5, "UNH M5 segment 3 element 0"),
+        (7, "facilityCode"),
     ]
     assert body["rejected"][0]["value"] == "CSQU3054384"
     assert "no zone" in body["rejected"][2]["reason"]
@@ -148,7 +151,7 @@ def test_edifact_keeps_good_messages_and_names_bad_ones(
     assert repeat["stored"] == []
     assert sorted(d["index"] for d in repeat["duplicates"]) == [1, 6]
     assert sorted(d["eventID"] for d in repeat["duplicates"]) == sorted(body["stored"])
-    assert repeat["moveCounts"] == {"stored": 0, "duplicates": 2}
+    assert repeat["moveCounts"] == {"stored": 0, "duplicates": 1}
 
 
 def test_edifact_events_follow_the_access_rules(client: TestClient, keys: Any, bearer: Bearer) -> None:
@@ -212,7 +215,7 @@ BAD_BODIES: list[tuple[str, str | bytes, dict[str, str], int, str]] = [
     ("/ingest/gate-transactions", b"\xff\xfe\x00bad", CSV, 422, "not valid utf-8-sig text at byte 0"),
     ("/ingest/edifact", "hello world", EDI, 422, "no UNH message"),
     ("/ingest/edifact", INTERCHANGE, {"Content-Type": "application/json"}, 415, "Content-Type must be"),
-    ("/ingest/vessel-schedule", SCHEDULE_CSV, {"Content-Type": "text/csv; charset=nope"}, 422, "charset"),
+    ("/ingest/vessel-schedule", SCHEDULE_CSV, {"Content-Type": "text/csv; charset=nope"}, 415, "charset"),
 ]
 
 
@@ -255,7 +258,7 @@ def test_cli_loads_each_feed(tmp_path: Path, keys: Any, db_url: str) -> None:
     lines = result.stdout.strip().splitlines()
     assert (
         lines[-1]
-        == "stored 2, duplicates 0, rejected 4; truck visits stored 0, duplicates 0; move counts stored 2, duplicates 0"
+        == "stored 2, duplicates 0, rejected 5; truck visits stored 0, duplicates 0; move counts stored 1, duplicates 0"
     )
     assert (
         f"rejected {edi} record 2 UNH M2 segment 3 EQD element 2: not an ISO 6346 container number"

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from quayside.store.repositories.events import insert_events
+from quayside.store.repositories.links import add_booking_link
 from quayside.store.repositories.operations import store_truck_visits
 from quayside.store.repositories.orgs import (
     create_organisation,
@@ -44,6 +45,9 @@ def _visit(n: int, company: str, minutes: int, start: datetime, *, dual: bool = 
 
 
 def _load_visits(session: Session, keys: Any) -> None:
+    # The trucking companies are organisations of the hub: only those count as parties of a group.
+    for code in ("AAAA", "BBBB", "CCCC"):
+        create_organisation(session, f"Trucking {code}", OrgRole.TRUCKER, code=code)
     terminal = principal_for(get_organisation(session, keys.org_ids["terminal"]), tuple(Scope))
     day_two = MORNING + timedelta(days=1)
     visits = [
@@ -145,6 +149,18 @@ def test_import_dwell_by_hand_and_suppressed_single_owner(
         events.append(event_factory(equipment_reference=box, code="DISC", at=out - timedelta(hours=hours)))
         events.append(event_factory(equipment_reference=box, code="GTOT", at=out))
     insert_events(session, events, terminal)
+    # The party behind a container is the carrier whose booking holds it (a free-text owner code counts
+    # for nothing): one carrier per container.
+    for n, box in enumerate(("AAAU1", "BBBU2", "CCCU3", "DDDU4")):
+        line = create_organisation(session, f"Line {n}", OrgRole.CARRIER, code=f"LIN{n}")
+        add_booking_link(
+            session,
+            principal_for(line, tuple(Scope)),
+            carrier_booking_reference=f"BK{n}",
+            transport_document_reference=None,
+            cargo_owner_org_id=None,
+            equipment_references=[box],
+        )
     session.commit()
     first, second = _get(client, keys.carrier, bearer, "import-dwell").json()["groups"]
     # 10, 20, 60 h: mean 30; median 20; p90 at rank 1.8 -> 20 + 0.8 * (60 - 20) = 52; max 60.

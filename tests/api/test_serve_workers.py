@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from quayside.api.cli_actions import ServePlan, default_workers, plan_serve
-from quayside.api.delivery import WORKER_ENV
+from quayside.api.cli_actions import default_workers, plan_serve, revoke_key
+from quayside.api.delivery import WORKER_ENV, DeliveryChoice
 from quayside.errors import InputError
 from quayside.store import db
 from quayside.store.models import Delivery
@@ -27,20 +27,34 @@ from quayside.store.types import OrgRole
 START_TIMEOUT_S = 60.0  # spawned workers each import the app; the shared test machine is slow
 
 
-def test_one_process_keeps_the_delivery_worker_in_the_app() -> None:
-    plan = plan_serve("sqlite:///x.sqlite", 1, {WORKER_ENV: "1"})
-    assert plan == ServePlan(workers=1, delivery_in_supervisor=False, child_env={})
+def test_delivery_runs_by_default_once_per_serve_and_never_in_an_app() -> None:
+    for workers in (1, 3):
+        plan = plan_serve("sqlite:///x.sqlite", workers, {})
+        assert plan.workers == workers
+        assert plan.delivery_in_supervisor  # on by default: one worker, in the serving process itself
+        assert plan.delivery == DeliveryChoice(True, "the default")
+        # No app process starts a worker of its own (its lifespan reads QUAYSIDE_DELIVERY_WORKER).
+        assert plan.child_env[WORKER_ENV] == "0"
+    # The spawned children build the app from the URL in the environment.
+    assert plan_serve("sqlite:///x.sqlite", 3, {}).child_env == {
+        db.DB_URL_ENV: "sqlite:///x.sqlite",
+        WORKER_ENV: "0",
+    }
+    assert plan_serve("sqlite:///x.sqlite", 1, {}).child_env == {WORKER_ENV: "0"}
 
 
-def test_several_processes_run_the_delivery_worker_once_in_the_supervisor() -> None:
-    plan = plan_serve("sqlite:///x.sqlite", 3, {WORKER_ENV: "yes"})
-    assert plan.workers == 3
-    assert plan.delivery_in_supervisor
-    # The children build the app from the URL in the environment and must not start their own worker.
-    assert plan.child_env == {db.DB_URL_ENV: "sqlite:///x.sqlite", WORKER_ENV: "0"}
-    unwanted = plan_serve("sqlite:///x.sqlite", 2, {})
-    assert not unwanted.delivery_in_supervisor
-    assert unwanted.child_env[WORKER_ENV] == "0"
+def test_no_delivery_flag_and_the_variable_turn_it_off() -> None:
+    assert not plan_serve("sqlite:///x.sqlite", 2, {}, delivery=False).delivery_in_supervisor
+    assert plan_serve("sqlite:///x.sqlite", 2, {}, delivery=False).delivery.reason == "--no-delivery"
+    for off in ("0", "false", "no", "off", "OFF "):
+        plan = plan_serve("sqlite:///x.sqlite", 1, {WORKER_ENV: off})
+        assert not plan.delivery_in_supervisor, off
+        assert plan.delivery.reason.startswith(f"{WORKER_ENV}=")
+    for on in ("1", "yes", ""):
+        assert plan_serve("sqlite:///x.sqlite", 2, {WORKER_ENV: on}).delivery_in_supervisor
+    # The flag wins over the variable, either way.
+    assert plan_serve("sqlite:///x.sqlite", 1, {WORKER_ENV: "0"}, delivery=True).delivery_in_supervisor
+    assert not plan_serve("sqlite:///x.sqlite", 1, {WORKER_ENV: "1"}, delivery=False).delivery_in_supervisor
 
 
 def test_workers_must_be_positive() -> None:
@@ -72,7 +86,10 @@ def _environ(pid: int) -> dict[str, str]:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str, str, subprocess.Popen[bytes]]]:
-    """``quayside serve --workers 2`` with the delivery worker asked for: base URL, DB URL, key, process."""
+    """``quayside serve --workers 2``, delivery left to its default: base URL, DB URL, key, process.
+
+    What the server prints on stdout goes to ``tmp_path / "stdout.txt"``.
+    """
     url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
     db.upgrade(url)
     engine = db.make_engine(url)
@@ -97,8 +114,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, str, subprocess.Popen[byt
         "--workers",
         "2",
     ]
-    env = {**os.environ, WORKER_ENV: "1"}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {name: value for name, value in os.environ.items() if name != WORKER_ENV}
+    stdout = (tmp_path / "stdout.txt").open("wb")
+    process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -115,15 +133,18 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, str, subprocess.Popen[byt
     finally:
         process.terminate()
         process.wait(timeout=30)
+        stdout.close()
         if process.stderr is not None:
             process.stderr.close()
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
 def test_two_workers_answer_and_only_the_supervisor_delivers(
-    served: tuple[str, str, str, subprocess.Popen[bytes]],
+    served: tuple[str, str, str, subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
     base, url, key, process = served
+    printed = (tmp_path / "stdout.txt").read_text()
+    assert f"delivery: on (the default): one delivery worker in this process (pid {process.pid})" in printed
     headers = {"Authorization": f"Bearer {key}"}
     assert httpx.get(f"{base}/v2/events", timeout=10).status_code == 401
     assert httpx.get(f"{base}/v2/events", headers=headers, timeout=10).status_code == 200
@@ -164,3 +185,18 @@ def test_two_workers_answer_and_only_the_supervisor_delivers(
         engine.dispose()
     # The workers have it switched off, so the supervisor's worker is the one that queued it.
     assert queued == 1
+
+
+def test_a_revoked_key_is_refused_at_once_by_every_worker(
+    served: tuple[str, str, str, subprocess.Popen[bytes]],
+) -> None:
+    base, url, key, _process = served
+    headers = {"Authorization": f"Bearer {key}"}
+    # A new connection per request, so that both worker processes answer (and cache the key).
+    assert {httpx.get(f"{base}/v2/events", headers=headers, timeout=10).status_code for _ in range(30)} == {
+        200
+    }
+    revoke_key(url, key.split("_")[1])  # `quayside key revoke`: another process, straight to the database
+    answers = [httpx.get(f"{base}/v2/events", headers=headers, timeout=10) for _ in range(30)]
+    assert {answer.status_code for answer in answers} == {401}  # at once, not after the cache's 5 s
+    assert all("revoked" in answer.text for answer in answers)

@@ -44,14 +44,28 @@ from quayside.api.delivery import (
 )
 from quayside.cli import app as cli_app
 from quayside.errors import ConfigError
+from quayside.store import db
 from quayside.store.models import EventParty
 from quayside.store.models.base import utcnow
+from quayside.store.repositories.orgs import get_organisation, issue_api_key
+from quayside.store.secret_keys import SECRET_KEY_ENV, generate_key
+from quayside.store.types import Scope
 
 Bearer = Callable[[str], dict[str, str]]
 SPEC = Path(quayside.visibility.__file__).parent / "schemas" / "TNT_v2.2.0.bundled.yaml"
 SECRET = b"quayside-test-secret-0123456789ab"  # 33 bytes
 SECRET_B64 = base64.b64encode(SECRET).decode("ascii")
 BASE = "/v2/event-subscriptions"
+PG_SECRET_KEY = generate_key()
+
+
+@pytest.fixture(autouse=True)
+def _secret_key_on_postgres(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PostgreSQL hub has no local key file for subscription secrets: its cases get QUAYSIDE_SECRET_KEY."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("db_url") == "postgresql":
+        monkeypatch.setenv(SECRET_KEY_ENV, PG_SECRET_KEY)
+
 
 RECEIVER = r"""
 import base64, json, sys
@@ -253,10 +267,13 @@ def test_subscription_crud_never_returns_the_secret(client: TestClient, keys: An
     document = created.json()
     _valid_subscription(document)
     assert "secret" not in document
+    # Quayside extensions: the key the subscription follows, and whether it delivers.
+    state = {"apiKeyID": keys.carrier.split("_")[1], "deliveryStatus": "active"}
     assert document == {
         "subscriptionID": document["subscriptionID"],
         "callbackUrl": "https://example.com/cb",
         **filters,
+        **state,
     }
     sid = document["subscriptionID"]
 
@@ -265,9 +282,15 @@ def test_subscription_crud_never_returns_the_secret(client: TestClient, keys: An
     assert listed.status_code == 200
     assert listed.json() == [document]
 
+    # A fetched document may be sent back with its read-only extension fields.
     changed = client.put(
         f"{BASE}/{sid}",
-        json={"subscriptionID": sid, "callbackUrl": "https://example.com/cb2", "eventType": ["TRANSPORT"]},
+        json={
+            "subscriptionID": sid,
+            "callbackUrl": "https://example.com/cb2",
+            "eventType": ["TRANSPORT"],
+            **state,
+        },
         headers=bearer(keys.carrier),
     )
     assert changed.status_code == 200
@@ -275,6 +298,7 @@ def test_subscription_crud_never_returns_the_secret(client: TestClient, keys: An
         "subscriptionID": sid,
         "callbackUrl": "https://example.com/cb2",
         "eventType": ["TRANSPORT"],
+        **state,
     }
     with_secret = client.put(
         f"{BASE}/{sid}",
@@ -525,3 +549,70 @@ def test_deliver_command(db_url: str, delivery: Delivery) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["delivered"] == 1
     assert delivery.receiver.delivered_ids() == stored
+
+
+# --- subscriptions follow the key that made them ------------------------------------------------------------
+def _issue(db_url: str, org_id: int, scopes: list[Scope] | None = None) -> str:
+    """A new API key of organisation ``org_id`` (default: its role's scopes)."""
+    engine = db.make_engine(db_url)
+    try:
+        with db.session_scope(db.session_factory(engine)) as session:
+            return issue_api_key(session, get_organisation(session, org_id), scopes).key
+    finally:
+        engine.dispose()
+
+
+def test_a_key_that_may_not_read_events_may_not_subscribe(
+    client: TestClient, keys: Any, bearer: Bearer, db_url: str
+) -> None:
+    # The callbacks carry whole events: a key with `subscriptions` alone would read them through a callback.
+    subscriptions_only = _issue(db_url, keys.org_ids["shipper"], [Scope.SUBSCRIPTIONS])
+    body = {"callbackUrl": "https://example.com/cb", "secret": SECRET_B64}
+    refused = client.post(BASE, json=body, headers=bearer(subscriptions_only))
+    assert refused.status_code == 403
+    assert "events:read" in refused.json()["errors"][0]["message"]
+    assert client.get(BASE, headers=bearer(subscriptions_only)).status_code == 403
+    assert client.get(BASE, headers=bearer(keys.shipper)).json() == []  # nothing was made
+    assert client.post(BASE, json=body, headers=bearer(keys.shipper)).status_code == 201  # read + subscribe
+
+
+def test_subscription_stops_once_the_key_that_made_it_is_revoked(delivery: Delivery, db_url: str) -> None:
+    client, keys, bearer, receiver = delivery.client, delivery.keys, delivery.bearer, delivery.receiver
+    session_maker = delivery.session_maker
+    made_with = _issue(db_url, keys.org_ids["terminal"])
+    key_id = made_with.split("_")[1]
+    doomed = delivery.subscribe(made_with)
+    kept = delivery.subscribe()  # made with the terminal's other key: unaffected
+    first = delivery.post("DISC")
+    assert run_once(session_maker).delivered == 2
+    second = delivery.post("GTOT")
+    queued = PassReport()
+    queue_new_events(session_maker, DeliveryConfig(), utcnow(), queued)
+    assert queued.queued == 2  # pending for both subscriptions when the key goes
+
+    # Revoked by the operator from another process (`quayside key revoke`), not through the server.
+    result = CliRunner().invoke(cli_app, ["key", "revoke", key_id, "--db", db_url])
+    assert result.exit_code == 0, result.output
+    third = delivery.post("LOAD")
+    report = run_once(session_maker)
+    assert (report.stopped, report.withheld, report.delivered) == (1, 1, 2)
+    by_subscription: dict[str, list[str]] = {}
+    for request in receiver.requests():
+        by_subscription.setdefault(request["headers"]["subscription-id"], []).extend(
+            e["eventID"] for e in request["events"]
+        )
+    assert by_subscription == {doomed: first, kept: first + second + third}
+    assert run_once(session_maker).posts == 0  # and nothing later either
+
+    # The owner sees (with another key) that it stopped, why, and what was not sent.
+    document = client.get(f"{BASE}/{doomed}", headers=bearer(keys.terminal)).json()
+    assert document["apiKeyID"] == key_id
+    assert document["deliveryStatus"] == "stopped"
+    assert f"API key {key_id}" in document["stoppedReason"]
+    assert "revoked" in document["stoppedReason"]
+    assert client.get(f"{BASE}/{kept}", headers=bearer(keys.terminal)).json()["deliveryStatus"] == "active"
+    log = delivery.deliveries(doomed)
+    assert [(d["eventID"], d["status"]) for d in log] == [(first[0], "delivered"), (second[0], "withheld")]
+    assert "revoked" in log[1]["lastError"]
+    # The revoked key itself no longer opens anything.
+    assert client.get(f"{BASE}/{doomed}", headers=bearer(made_with)).status_code == 401

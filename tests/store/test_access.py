@@ -120,7 +120,7 @@ def test_event_linked_at_insert_time(
 ) -> None:
     c = community
     # Booking BKG1 now exists, so a new event naming only the container reaches Maersk and Shipper X at once.
-    (later,) = insert_events(session, [event_factory(code="LOAD", salt="later")], c.trapac).stored
+    (later,) = insert_events(session, [event_factory(code="LOAD", salt="later")], c.apmt).stored
     session.commit()
     assert later[1] in _visible(session, c.shipper_x)
     assert later[1] in _visible(session, c.maersk)
@@ -163,22 +163,24 @@ def _visit(visit_id: str, company: str, minutes: int, facility: str = "APMT") ->
 
 def test_truck_visits_visibility(session: Session, community: Community) -> None:
     c = community
-    store_truck_visits(
-        session,
-        [_visit("V1", "HRBT", 60), _visit("V2", "ABCD", 90), _visit("V3", "HRBT", 30, "TRAPAC")],
-        c.apmt,
-    )
+    store_truck_visits(session, [_visit("V1", "HRBT", 60), _visit("V2", "ABCD", 90)], c.apmt)
+    store_truck_visits(session, [_visit("V3", "HRBT", 30, "TRAPAC")], c.trapac)
     session.commit()
     assert {v.visit_id for v in list_truck_visits(session, c.trucker)} == {"V1", "V3"}
-    # APMT loaded all three (owner), TraPac operates only V3's facility.
+    # APMT loaded its two, TraPac its one: each sees what happened at its own terminal.
+    assert {v.visit_id for v in list_truck_visits(session, c.apmt)} == {"V1", "V2"}
     assert {v.visit_id for v in list_truck_visits(session, c.trapac)} == {"V3"}
     assert {v.visit_id for v in list_truck_visits(session, c.port)} == {"V1", "V2", "V3"}
     assert list_truck_visits(session, c.shipper_x) == []
     assert list_truck_visits(session, c.partner) == []
 
 
-def test_aggregate_does_not_isolate_one_party(session: Session, community: Community) -> None:
+def test_aggregate_does_not_isolate_one_party(
+    session: Session, community: Community, make_org: Callable[..., Principal]
+) -> None:
     c = community
+    make_org("ABCD Trucking", OrgRole.TRUCKER, code="ABCD")
+    make_org("EFGH Trucking", OrgRole.TRUCKER, code="EFGH")
     assert load_policy().min_group_size == 3
     store_truck_visits(session, [_visit("V1", "HRBT", 60), _visit("V2", "ABCD", 90)], c.apmt)
     session.commit()

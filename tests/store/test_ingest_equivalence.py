@@ -102,7 +102,6 @@ def test_bulk_insert_skips_clashes_and_returns_only_new_rows(
 
 def _document(container: str, code: str, minute: int, booking: str | None = None) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "eventID": "client-id-ignored",
         "eventType": "EQUIPMENT",
         "eventClassifierCode": "ACT",
         "eventDateTime": f"2024-03-01T08:{minute:02d}:00-08:00",

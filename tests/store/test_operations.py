@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from quayside.errors import InputError, PermissionDeniedError
 from quayside.store.access import Principal
 from quayside.store.models import Booking, GateTransactionRow, MoveCountRow, PortCallTimestamp
-from quayside.store.repositories.links import add_booking_link
+from quayside.store.repositories.links import add_booking_link, register_facility
 from quayside.store.repositories.operations import store_move_counts, store_truck_visits
 from quayside.store.repositories.portcalls import (
     add_port_call,
@@ -104,6 +104,9 @@ def test_truck_visit_stored_once_with_transactions(session: Session, terminal: P
 
 
 def test_move_counts_unique_per_call(session: Session, terminal: Principal) -> None:
+    register_facility(
+        session, un_location_code="USLAX", facility_code="APMT", operator_org_id=terminal.org_id
+    )
     count = MoveCount("9321483", "123W", "USLAX", "APMT", discharges=1200, loads=950, restows=30)
     other_call = MoveCount("9321483", "124W", "USLAX", "APMT", discharges=10, loads=5)
     result = store_move_counts(session, [count, count, other_call], terminal)

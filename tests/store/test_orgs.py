@@ -114,7 +114,7 @@ def _revoke_elsewhere(session: Session, key_id: str) -> None:
     session.commit()
 
 
-def test_cached_key_skips_the_database_and_expires_after_the_ttl(session: Session) -> None:
+def test_cached_key_skips_the_lookups_and_expires_after_the_ttl(session: Session) -> None:
     org = create_organisation(session, "Evergreen", OrgRole.CARRIER, code="EGLV")
     issued = issue_api_key(session, org)
     session.commit()
@@ -123,17 +123,19 @@ def test_cached_key_skips_the_database_and_expires_after_the_ttl(session: Sessio
     first = authenticate(session, issued.key, cache=cache)
     statements = _count_statements(session)
     assert authenticate(session, issued.key, cache=cache) == first
-    assert statements == []  # served from the cache: no key or organisation query
-    _revoke_elsewhere(session, issued.key_id)
-    statements.clear()
+    # Served from the cache: no ORM key or organisation lookup (the revocation check goes to the DB-API
+    # cursor, see test_a_key_revoked_by_another_process_is_refused_at_once_despite_the_cache).
+    assert statements == []
     # Stored at t = 100 s with a 5 s TTL, so it expires at 100 + 5 = 105 s: at 104.9 s still cached.
     clock.now = 104.9
-    assert authenticate(session, issued.key, cache=cache).org_id == org.id
+    assert authenticate(session, issued.key, cache=cache) == first
     assert statements == []
     clock.now = 105.0
+    assert authenticate(session, issued.key, cache=cache) == first
+    assert statements  # the expired entry sent it back to the database for the full lookup
+    _revoke_elsewhere(session, issued.key_id)
     with pytest.raises(AuthenticationError, match="revoked"):
         authenticate(session, issued.key, cache=cache)
-    assert statements  # the expired entry sent it back to the database
     assert len(cache) == 0  # and a refused key is not stored
 
 
@@ -194,3 +196,27 @@ def test_cache_is_bounded_and_checks_its_settings() -> None:
         PrincipalCache(ttl_s=-1.0)
     with pytest.raises(InputError, match="max_keys"):
         PrincipalCache(max_keys=0)
+
+
+def test_a_key_revoked_by_another_process_is_refused_at_once_despite_the_cache(session: Session) -> None:
+    org = create_organisation(session, "Hapag-Lloyd", OrgRole.CARRIER, code="HLCU")
+    issued = issue_api_key(session, org)
+    session.commit()
+    cache = PrincipalCache(ttl_s=3600.0, clock=FakeClock())  # an hour: only the revocation check can refuse
+    authenticate(session, issued.key, cache=cache)
+    statements = _count_statements(session)
+    raw: list[str] = []
+    driver = session.connection().connection.driver_connection
+    if session.get_bind().dialect.name == "sqlite":
+        driver.set_trace_callback(raw.append)  # type: ignore[union-attr]
+    assert authenticate(session, issued.key, cache=cache).org_id == org.id
+    # A cached key costs no ORM lookup of the key or organisation, only the revocation check: one
+    # statement, on the DB-API cursor, for the key's row by its unique prefix.
+    assert statements == []
+    if session.get_bind().dialect.name == "sqlite":
+        driver.set_trace_callback(None)  # type: ignore[union-attr]
+        assert raw == [f"SELECT 1 FROM api_keys WHERE prefix = '{issued.key_id}' AND revoked_at IS NULL"]
+    _revoke_elsewhere(session, issued.key_id)
+    with pytest.raises(AuthenticationError, match="revoked"):
+        authenticate(session, issued.key, cache=cache)
+    assert len(cache) == 0

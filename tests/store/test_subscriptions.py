@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from quayside.store.models import Delivery, DeliveryStatus
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.events import insert_events
 from quayside.store.repositories.links import register_facility
+from quayside.store.repositories.orgs import get_organisation, issue_api_key
 from quayside.store.repositories.subscription_rules import (
     SubscriptionFilters,
     check_callback_url,
@@ -31,6 +33,7 @@ from quayside.store.repositories.subscriptions import (
     subscription_document,
     update_subscription,
 )
+from quayside.store.secret_keys import SECRET_KEY_ENV, generate_key
 from quayside.store.types import OrgRole
 from quayside.visibility.model import EventType, NormalizedEvent
 
@@ -39,6 +42,22 @@ OrgFactory = Callable[..., Principal]
 SECRET = bytes(range(32))
 URL = "http://127.0.0.1:9/callback"
 HOUR = timedelta(hours=1)
+PG_SECRET_KEY = generate_key()
+
+
+@pytest.fixture(autouse=True)
+def _secret_key_on_postgres(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PostgreSQL hub has no local key file for subscription secrets: its cases get QUAYSIDE_SECRET_KEY."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("db_url") == "postgresql":
+        monkeypatch.setenv(SECRET_KEY_ENV, PG_SECRET_KEY)
+
+
+def _keyed(session: Session, principal: Principal) -> Principal:
+    """``principal`` acting with a new API key of its organisation (a subscription follows a key)."""
+    issued = issue_api_key(session, get_organisation(session, principal.org_id))
+    session.commit()
+    return replace(principal, key_prefix=issued.key_id)
 
 
 def _enqueue(session: Session, sub_id: int) -> int:
@@ -125,8 +144,8 @@ def test_callback_url_must_be_plain_http(url: str) -> None:
 
 
 def test_only_the_owner_reads_and_changes_a_subscription(session: Session, make_org: OrgFactory) -> None:
-    owner = make_org("Maersk", OrgRole.CARRIER, code="MAEU")
-    other = make_org("MSC", OrgRole.CARRIER, code="MSCU")
+    owner = _keyed(session, make_org("Maersk", OrgRole.CARRIER, code="MAEU"))
+    other = _keyed(session, make_org("MSC", OrgRole.CARRIER, code="MSCU"))
     filters = SubscriptionFilters.from_dcsa({"eventType": ["EQUIPMENT"]})
     sub = create_subscription(session, owner, callback_url=URL, secret=SECRET, filters=filters)
     session.commit()
@@ -155,7 +174,7 @@ def test_only_the_owner_reads_and_changes_a_subscription(session: Session, make_
 
 
 def test_list_pages_by_id(session: Session, make_org: OrgFactory) -> None:
-    owner = make_org("Maersk", OrgRole.CARRIER, code="MAEU")
+    owner = _keyed(session, make_org("Maersk", OrgRole.CARRIER, code="MAEU"))
     made = [
         create_subscription(session, owner, callback_url=URL, secret=SECRET, filters=SubscriptionFilters())
         for _ in range(3)
@@ -171,7 +190,7 @@ def test_list_pages_by_id(session: Session, make_org: OrgFactory) -> None:
 def test_queue_takes_new_matching_visible_events_once(
     session: Session, make_org: OrgFactory, event_factory: EventFactory
 ) -> None:
-    terminal = make_org("APM Terminals", OrgRole.TERMINAL_OPERATOR, code="APMT")
+    terminal = _keyed(session, make_org("APM Terminals", OrgRole.TERMINAL_OPERATOR, code="APMT"))
     register_facility(
         session, un_location_code="USLAX", facility_code="APMT", operator_org_id=terminal.org_id
     )
@@ -205,11 +224,11 @@ def test_queue_takes_new_matching_visible_events_once(
 def test_subscription_never_queues_what_its_owner_may_not_see(
     session: Session, make_org: OrgFactory, event_factory: EventFactory
 ) -> None:
-    terminal = make_org("APM Terminals", OrgRole.TERMINAL_OPERATOR, code="APMT")
+    terminal = _keyed(session, make_org("APM Terminals", OrgRole.TERMINAL_OPERATOR, code="APMT"))
     register_facility(
         session, un_location_code="USLAX", facility_code="APMT", operator_org_id=terminal.org_id
     )
-    snoop = make_org("Shipper Y", OrgRole.CARGO_OWNER)
+    snoop = _keyed(session, make_org("Shipper Y", OrgRole.CARGO_OWNER))
     container = {"equipmentReference": "MSKU9070323"}
     spy = create_subscription(
         session, snoop, callback_url=URL, secret=SECRET, filters=SubscriptionFilters.from_dcsa(container)

@@ -12,9 +12,10 @@ EquipmentEventFactory = Callable[..., dict[str, Any]]
 
 
 def _equipment_event(**changes: Any) -> dict[str, Any]:
-    # The client-side ids are there so that the tests can show parsing ignores them.
+    # The publisher's ids are there so that the tests can show parsing checks them (a UUID, an RFC 3339
+    # date-time) but does not keep them.
     event: dict[str, Any] = {
-        "eventID": "client-id-ignored",
+        "eventID": "0b8c4c64-3a2e-4f8e-9c71-5d2f0e6a1b01",
         "eventCreatedDateTime": "2000-01-01T00:00:00Z",
         "eventType": "EQUIPMENT",
         "eventClassifierCode": "ACT",

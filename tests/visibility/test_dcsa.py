@@ -35,7 +35,7 @@ def _spec_validator(name: str) -> Draft7Validator:
     )
 
 
-def test_good_event_normalised_and_client_ids_ignored(truck_event: EquipmentEventFactory) -> None:
+def test_good_event_normalised_and_publisher_ids_kept_apart(truck_event: EquipmentEventFactory) -> None:
     events, rejects = dcsa.parse_events(truck_event())
     assert rejects == []
     (event,) = events
@@ -47,9 +47,19 @@ def test_good_event_normalised_and_client_ids_ignored(truck_event: EquipmentEven
     assert event.event_datetime == datetime(2024, 3, 5, 16, 12, tzinfo=UTC)
     assert "eventID" not in event.document
     assert "eventCreatedDateTime" not in event.document
-    # same content with other client ids -> same idempotency key
-    again, _ = dcsa.parse_events(truck_event(eventID="other", eventCreatedDateTime="2030-01-01T00:00:00Z"))
+    assert event.publisher_event_id == "0b8c4c64-3a2e-4f8e-9c71-5d2f0e6a1b01"
+    assert event.publisher_created == datetime(2000, 1, 1, tzinfo=UTC)
+    # The publisher's ids are kept beside the document (upper-case hex read as the same UUID), and are not
+    # part of the content hash: the store keys such an event by publisher and ID instead.
+    again, _ = dcsa.parse_events(
+        truck_event(
+            eventID="9F1D2C3B-4A5E-4F60-8A7B-6C5D4E3F2A10", eventCreatedDateTime="2024-03-05T16:13:00+01:00"
+        )
+    )
     assert again[0].idempotency_key == event.idempotency_key
+    assert again[0].publisher_event_id == "9f1d2c3b-4a5e-4f60-8a7b-6c5d4e3f2a10"
+    assert again[0].publisher_created == datetime(2024, 3, 5, 15, 13, tzinfo=UTC)
+    assert "eventID" not in again[0].document
     moved, _ = dcsa.parse_events(truck_event(eventDateTime="2024-03-05T08:13:00-08:00"))
     assert moved[0].idempotency_key != event.idempotency_key
 
@@ -125,3 +135,61 @@ def test_to_document_needs_aware_created(truck_event: EquipmentEventFactory) -> 
     events, _ = dcsa.parse_events(truck_event())
     with pytest.raises(InputError):
         dcsa.to_document(events[0], "x", datetime(2024, 1, 1))
+
+
+# --- extreme date-times, and the publisher's eventID and eventCreatedDateTime ------------------------------
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_an_event_date_time_out_of_range_in_utc_is_a_reject_naming_it(
+    truck_event: EquipmentEventFactory, when: str
+) -> None:
+    events, rejects = dcsa.parse_events([truck_event(), truck_event(eventDateTime=when)], source="req")
+    assert len(events) == 1
+    assert [(r.index, r.field, r.value) for r in rejects] == [(1, "[1].eventDateTime", when)]
+    assert "out of range" in rejects[0].reason
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "needle"),
+    [
+        # DCSA's own conformance samples (TNT 2.2 negative tests): accepted silently before.
+        ({"eventCreatedDateTime": "2021 01 01 14:12:56"}, "eventCreatedDateTime", "RFC 3339"),
+        ({"eventID": "123456789"}, "eventID", "UUID"),
+        ({"eventID": 123456789}, "eventID", "UUID"),
+        ({"eventCreatedDateTime": "2021-01-01T14:12:56"}, "eventCreatedDateTime", "RFC 3339"),  # no offset
+        ({"eventCreatedDateTime": "9999-12-31T23:59:59-14:00"}, "eventCreatedDateTime", "out of range"),
+        ({"eventCreatedDateTime": "0001-01-01T00:00:00+14:00"}, "eventCreatedDateTime", "out of range"),
+    ],
+)
+def test_the_publishers_event_id_and_created_time_are_checked(
+    truck_event: EquipmentEventFactory, changes: dict[str, Any], field: str, needle: str
+) -> None:
+    events, rejects = dcsa.parse_events([truck_event(), truck_event(**changes)])
+    assert len(events) == 1
+    (reject,) = rejects
+    assert (reject.index, reject.field) == (1, f"[1].{field}")
+    assert needle in reject.reason
+
+
+def test_good_publisher_ids_are_checked_but_not_kept(truck_event: EquipmentEventFactory) -> None:
+    sent = truck_event(
+        eventID="3CECB101-7A1A-43A4-9D62-E88A131651E2", eventCreatedDateTime="2021-01-01T14:12:56Z"
+    )
+    (event,), rejects = dcsa.parse_events(sent)
+    assert rejects == []
+    assert "eventID" not in event.document
+    assert "eventCreatedDateTime" not in event.document
+    bare = {
+        key: value for key, value in truck_event().items() if key not in ("eventID", "eventCreatedDateTime")
+    }
+    (without,), _ = dcsa.parse_events(bare)
+    assert without.idempotency_key == event.idempotency_key
+
+
+def test_a_document_number_longer_than_the_hub_keeps_is_a_reject(truck_event: EquipmentEventFactory) -> None:
+    refs = [{"documentReferenceType": "BKG", "documentReferenceValue": "B" * 101}]
+    events, rejects = dcsa.parse_events([truck_event(), truck_event(documentReferences=refs)])
+    assert len(events) == 1
+    assert [(r.index, r.field) for r in rejects] == [(1, "[1].documentReferences[0].documentReferenceValue")]
+    assert "longer than 100 characters" in rejects[0].reason

@@ -103,3 +103,77 @@ def test_syntax_error_breaks_one_message() -> None:
 def test_not_edifact_raises() -> None:
     with pytest.raises(InputError):
         parse_edifact("hello world")
+
+
+# --- a cut-short UNA, impossible DTMs, and a message that fails unforeseen ---------------------------------
+
+# codeco_gate.edi: message 1 (GI0001) DTM format 203 at USLGB; message 2 (GO0002) DTM segment 6, format 205.
+GATE_OUT_DTM = "DTM+7:202403050905-0800:205'"
+
+
+@pytest.mark.parametrize("una", ["UNA:+.", "UNA", "UNA:+.? "])
+def test_a_una_shorter_than_nine_characters_names_the_una(una: str) -> None:
+    text = una + _read("codeco_gate.edi").split("\n", 1)[1]
+    with pytest.raises(InputError) as info:
+        parse_edifact(text, source="short_una.edi")
+    assert (info.value.field, info.value.source) == ("UNA", "short_una.edi")
+    assert "6 service characters" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("dtm", "needle"),
+    [
+        ("DTM+7:202403050905?-9900:205'", "bad time zone '-9900'"),  # 99 hours: no UTC offset at all
+        ("DTM+7:202403050905?+2400:205'", "bad time zone '+2400'"),
+        ("DTM+7:202403050905?+0175:205'", "bad time zone '+0175'"),  # 75 minutes
+        ("DTM+7:202403050905?+99:303'", "bad time zone '+99'"),
+        ("DTM+7:202402300905?-0800:205'", "not a date/time in format 205"),  # 30 February
+        ("DTM+7:999912312359?-1400:205'", "out of range"),  # 10000-01-01T13:59Z
+        ("DTM+7:000101010000?+1400:205'", "out of range"),  # 0000-12-31T10:00Z
+        ("DTM+7:999912312359:203'", "out of range"),  # local time at USLGB, 10000-01-01 in UTC
+    ],
+)
+def test_an_impossible_dtm_rejects_its_message_and_keeps_the_others(dtm: str, needle: str) -> None:
+    text = _read("codeco_gate.edi").replace(GATE_OUT_DTM, dtm)
+    result = parse_edifact(text, source="codeco.edi")
+    assert [e.equipment_reference for e in result.events] == ["MSKU9070323"]  # message 1 is kept
+    (reject,) = result.rejects
+    assert (reject.index, reject.field) == (2, "UNH GO0002 segment 6 DTM element 1")
+    assert needle in reject.reason
+
+
+def test_a_message_failing_in_an_unforeseen_way_is_rejected_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quayside.visibility import edifact
+    from quayside.visibility.edifact.common import Message
+    from quayside.visibility.model import NormalizedEvent
+
+    real = edifact._EVENT_MAPPERS["CODECO"]
+
+    def flaky(message: Message, source: str | None) -> list[NormalizedEvent]:
+        if message.reference == "GO0002":
+            raise ValueError("a shape no check foresaw")
+        return real(message, source)
+
+    monkeypatch.setitem(edifact._EVENT_MAPPERS, "CODECO", flaky)
+    result = parse_edifact(_read("codeco_gate.edi"), source="codeco.edi")
+    assert [e.equipment_reference for e in result.events] == ["MSKU9070323"]
+    assert [(r.index, r.field, r.reason) for r in result.rejects] == [
+        (2, "UNH GO0002", "message could not be mapped")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("+LBCT:TER", "+LBCTLBCT:TER", "UNH GI0001 segment 8 LOC element 3"),  # facilityCode: 6 at most
+        ("45G1:102", "45G1X:102", "UNH GI0001 segment 4 EQD element 3"),  # ISOEquipmentCode: 4
+        ("BN:MAEU240301", "BN:" + "B" * 36, "UNH GI0001 segment 5 RFF element 1"),  # booking: 35
+    ],
+)
+def test_an_element_longer_than_its_dcsa_field_rejects_its_message(old: str, new: str, field: str) -> None:
+    text = _read("codeco_gate.edi")
+    first, second = text.split("UNH+GO0002", 1)
+    result = parse_edifact(first.replace(old, new, 1) + "UNH+GO0002" + second)
+    assert [e.equipment_reference for e in result.events] == ["TGHU1234567"]  # message 2 is kept
+    assert [(r.index, r.field) for r in result.rejects] == [(1, field)]
+    assert "longer than" in result.rejects[0].reason

@@ -205,3 +205,11 @@ def test_schedule_voyages_go_to_the_nearest_ais_call() -> None:
         1: ["002E"],
         0: ["001E"],
     }
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_a_timestamp_out_of_range_in_utc_is_a_reject_naming_the_date_time(when: str) -> None:
+    stamps, rejects = parse_timestamps([_stamp(), _stamp(dateTime=when)], source="t")
+    assert len(stamps) == 1
+    assert [(r.index, r.field, r.value) for r in rejects] == [(1, "[1].dateTime", when)]
+    assert "out of range" in rejects[0].reason

@@ -3,7 +3,9 @@
 :func:`run_once` runs :func:`queue_new_events` (step 1, the outbox) and :func:`send_due` (step 2: per
 subscription, claim it, build batches of due deliveries the owner may still see, POST them through
 ``_delivery_send`` until one fails, release it). A subscription whose step fails is reported and skipped;
-the others go on. Reached through ``quayside.api.delivery``, the public import path.
+the others go on. A subscription whose API key was revoked (or lost a scope it needs) is stopped at either
+step: nothing more is queued, and what was pending is ``withheld`` with the reason. Reached through
+``quayside.api.delivery``, the public import path.
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ from quayside.store.repositories.subscriptions import (
     owner_principal,
     pending_batch,
     release,
+    stop_reason,
+    subscription_secret,
     visible_events,
+    withhold_pending,
 )
 
 # The logger of the public module, so log settings made for it before the split still apply.
@@ -53,6 +58,9 @@ def queue_new_events(
                 sub = session.get(Subscription, pk)
                 if sub is None:  # deleted meanwhile
                     continue
+                if _stopped(session, sub, report):
+                    report.stopped += 1
+                    continue
                 report.queued += enqueue_matching(
                     session,
                     sub,
@@ -70,6 +78,20 @@ def _subscription_ids(sessions: sessionmaker[Session]) -> list[int]:
         return list(session.scalars(select(Subscription.id).order_by(Subscription.id)))
 
 
+def _stopped(session: Session, sub: Subscription, report: PassReport) -> bool:
+    """Whether ``sub`` may no longer deliver (its key); if so, its pending deliveries are withheld."""
+    reason = stop_reason(session, sub)
+    if reason is None:
+        return False
+    withheld = withhold_pending(session, sub.id, f"not sent: {reason}")
+    if withheld:
+        log.info(
+            "subscription %s stopped (%s): %d deliveries withheld", sub.subscription_id, reason, withheld
+        )
+    report.withheld += withheld
+    return True
+
+
 def _skip(report: PassReport, pk: int, step: str, exc: Exception) -> None:
     log.warning("delivery %s of subscription %s failed: %s", step, pk, exc)
     report.errors.append(f"subscription {pk}: {step}: {type(exc).__name__}: {exc}"[:_ERROR_CHARS])
@@ -79,7 +101,7 @@ def _next_batch(
     session: Session, pk: int, config: DeliveryConfig, now: datetime, report: PassReport
 ) -> _Batch | None:
     sub = session.get(Subscription, pk)
-    if sub is None:
+    if sub is None or _stopped(session, sub, report):  # the key may have been revoked since step 1
         return None
     while True:
         batch = pending_batch(session, pk, limit=config.batch_size)
@@ -97,7 +119,7 @@ def _next_batch(
                 subscription_pk=pk,
                 subscription_id=sub.subscription_id,
                 url=sub.callback_url,
-                secret=bytes(sub.secret),
+                secret=subscription_secret(session, sub),
                 delivery_ids=[d.id for d in ready],
                 first_seq=ready[0].event_seq,
                 last_seq=ready[-1].event_seq,

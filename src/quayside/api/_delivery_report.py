@@ -12,7 +12,10 @@ from typing import Any
 
 @dataclass
 class PassReport:
-    """What one pass did: deliveries queued, POSTs made, events delivered / failed / withheld."""
+    """What one pass did: deliveries queued, POSTs made, events delivered / failed / withheld.
+
+    ``stopped``: subscriptions passed over because the API key that made them was revoked or lacks a scope.
+    """
 
     queued: int = 0
     posts: int = 0
@@ -20,6 +23,7 @@ class PassReport:
     failed_posts: int = 0
     given_up: int = 0
     withheld: int = 0
+    stopped: int = 0
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,5 +35,6 @@ class PassReport:
             "failedPosts": self.failed_posts,
             "givenUp": self.given_up,
             "withheld": self.withheld,
+            "stopped": self.stopped,
             "errors": list(self.errors),
         }

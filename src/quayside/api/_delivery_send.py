@@ -1,10 +1,13 @@
 """One callback POST and its record: send a batch, then log the attempt and mark, retry or give up.
 
-:func:`_post` sends a :class:`_Batch` (refusing callback addresses on the hub's own networks) and returns an
-:class:`_Outcome`; :func:`_record` writes the attempt to the log and, per delivery, marks it ``delivered``
-on a 2xx answer, ``failed`` once past its ``expires_at``, or schedules the next attempt after
-:func:`~quayside.api._delivery_config.backoff_delay`. The pass (``_delivery_pass``) calls both, with the
-HTTP call outside any transaction.
+:func:`_post` sends a :class:`_Batch` and returns an :class:`_Outcome`. The callback's host is resolved
+once (:func:`~quayside.store.repositories.subscription_rules.resolve_callback_address`): an address on the
+hub's own networks is refused, and the connection goes to the very address that was checked, with the host
+name kept in the ``Host`` header and, for https, as the TLS server name (SNI) that the certificate is
+verified against, so DNS rebinding cannot redirect it. :func:`_record` writes the attempt to the log and,
+per delivery, marks it ``delivered`` on a 2xx answer, ``failed`` once past its ``expires_at``, or
+schedules the next attempt after :func:`~quayside.api._delivery_config.backoff_delay`. The pass
+(``_delivery_pass``) calls both, with the HTTP call outside any transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -23,7 +25,7 @@ from quayside.api._delivery_report import PassReport
 from quayside.api._delivery_signing import sign
 from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus
 from quayside.store.models.base import utcnow
-from quayside.store.repositories.subscription_rules import blocked_callback_address
+from quayside.store.repositories.subscription_rules import resolve_callback_address
 
 API_VERSION = "2.2.0"
 _ERROR_CHARS = 500
@@ -66,19 +68,43 @@ def _post(client: httpx.Client, batch: _Batch) -> _Outcome:
     clock = time.perf_counter()
     status: int | None = None
     error: str | None = None
-    blocked = blocked_callback_address(urlsplit(batch.url).hostname or "")
-    if blocked is not None:
-        error = f"callback address {blocked} is on a loopback, private or reserved network; not sent"
-        return _Outcome(started, 0, None, error)
     try:
-        response = client.post(batch.url, content=batch.body, headers=headers)
+        url = httpx.URL(batch.url)
+    except httpx.InvalidURL as exc:
+        return _Outcome(started, 0, None, f"not a valid callback URL: {exc}"[:_ERROR_CHARS])
+    target = resolve_callback_address(url.raw_host.decode("ascii"))
+    if not target.addresses:
+        return _Outcome(started, 0, None, (target.refused or "not sent")[:_ERROR_CHARS])
+    for address in target.addresses:  # each one checked; the next only when this one cannot be reached
+        request_url, extensions = _pinned(url, address, headers)
+        try:
+            response = client.post(request_url, content=batch.body, headers=headers, extensions=extensions)
+        except httpx.ConnectError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            continue
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            break
         status = response.status_code
-        if not 200 <= status < 300:
-            error = f"HTTP {status}: {response.text[:200]}"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"
+        error = None if 200 <= status < 300 else f"HTTP {status}: {response.text[:200]}"
+        break
     duration = round((time.perf_counter() - clock) * 1000)
     return _Outcome(started, duration, status, error[:_ERROR_CHARS] if error else None)
+
+
+def _pinned(url: httpx.URL, address: str, headers: dict[str, str]) -> tuple[httpx.URL, dict[str, str]]:
+    """``url`` with its host replaced by the checked ``address``; the name goes in ``Host`` and SNI.
+
+    Adds ``Host`` (and, for https, ``Connection: close``) to ``headers``. The connection pool knows a
+    connection by address, not by name, so an https connection verified for one name is never reused for
+    another name on the same address. Returns the URL to request and the request extensions.
+    """
+    headers["Host"] = url.netloc.decode("ascii")
+    extensions: dict[str, str] = {}
+    if url.scheme == "https":
+        extensions["sni_hostname"] = url.raw_host.decode("ascii")
+        headers["Connection"] = "close"
+    return url.copy_with(host=address), extensions
 
 
 def _record(

@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from quayside.api.bodies import require_text_charset
 from quayside.api.errors import install_error_handlers
+from quayside.api.limits import BodyLimitMiddleware
 from quayside.api.responses import FastJSONResponse
 from quayside.api.routes_admin import router as admin_router
 from quayside.api.routes_containers import router as containers_router
@@ -24,18 +26,24 @@ from quayside.api.routes_kpis import router as kpis_router
 from quayside.api.routes_lookahead import router as lookahead_router
 from quayside.api.routes_subscriptions import router as subscriptions_router
 from quayside.api.routes_vessel_calls import router as vessel_calls_router
+from quayside.hub.limits import Limits
 from quayside.store import db
 
 #: Set to 1 to run the hot reads in worker threads (``quayside serve --read-threads``).
 READ_THREADS_ENV = "QUAYSIDE_READ_THREADS"
 
 
-def create_app(db_url: str | None = None, *, inline_reads: bool | None = None) -> FastAPI:
+def create_app(
+    db_url: str | None = None, *, inline_reads: bool | None = None, limits: Limits | None = None
+) -> FastAPI:
     """A FastAPI app on the database at ``db_url`` (default: :func:`quayside.store.db.default_url`).
 
     ``inline_reads``: run the hot read routes' database work on the event loop rather than in a worker
     thread (see :func:`quayside.api.auth.run_authorized`). Default: on, unless ``QUAYSIDE_READ_THREADS``
     is set (``quayside serve --read-threads``), which suits a PostgreSQL server across a network.
+
+    ``limits``: what one request may ask (:class:`quayside.hub.limits.Limits`); default: the defaults
+    overridden by ``QUAYSIDE_LIMIT_*`` variables.
     """
     engine = db.make_engine(db_url)
 
@@ -55,6 +63,8 @@ def create_app(db_url: str | None = None, *, inline_reads: bool | None = None) -
         default_response_class=FastJSONResponse,
     )
     app.state.engine = engine
+    app.state.limits = Limits.from_env() if limits is None else limits
+    app.add_middleware(BodyLimitMiddleware, limits=app.state.limits)
     app.state.sessions = db.session_factory(engine)
     app.state.inline_reads = (
         os.environ.get(READ_THREADS_ENV, "").strip().lower() not in ("1", "true", "yes", "on")
@@ -67,12 +77,14 @@ def create_app(db_url: str | None = None, *, inline_reads: bool | None = None) -
     app.state.read_sessions = db.session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
     install_error_handlers(app)
     app.include_router(events_router)
-    app.include_router(admin_router)
+    # Their JSON bodies are read by FastAPI: a declared charset is checked like on every other route.
+    text_only = [Depends(require_text_charset)]
+    app.include_router(admin_router, dependencies=text_only)
     app.include_router(containers_router)
     app.include_router(vessel_calls_router)
     app.include_router(kpis_router)
     app.include_router(lookahead_router)
     app.include_router(ingest_router)
-    app.include_router(subscriptions_router)
+    app.include_router(subscriptions_router, dependencies=text_only)
     app.include_router(jit_router)
     return app

@@ -11,7 +11,8 @@ Two ways to use them, the same rules either way:
   a hot read route those hops cost more than the query.
 
 Authentication goes through :func:`quayside.store.repositories.orgs.authenticate`, which caches a valid
-key's principal for a few seconds (see that module for how revocation is bounded).
+key's principal for a few seconds but checks on every request that the key has not been revoked, so a
+revocation holds at once in every server process (see that module).
 """
 
 from __future__ import annotations
@@ -74,16 +75,17 @@ def get_principal(session: SessionDep, credentials: BearerDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require(scope: Scope) -> Callable[[Session, HTTPAuthorizationCredentials | None], Principal]:
-    """A dependency that authenticates the key and passes the principal on only when it has ``scope``.
+def require(*scopes: Scope) -> Callable[[Session, HTTPAuthorizationCredentials | None], Principal]:
+    """A dependency that authenticates the key and passes the principal on only when it has every scope.
 
-    401 without a valid key, 403 without the scope. It takes the request's session itself, so
+    401 without a valid key, 403 without one of ``scopes``. It takes the request's session itself, so
     authentication and the scope check cost one dependency, not a chain of them.
     """
 
     def check(session: SessionDep, credentials: BearerDep) -> Principal:
         principal = principal_from(session, credentials)
-        principal.require(scope)
+        for scope in scopes:
+            principal.require(scope)
         return principal
 
     return check

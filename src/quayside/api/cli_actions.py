@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from quayside.api.delivery import WORKER_ENV
+from quayside.api.delivery import WORKER_ENV, DeliveryChoice, delivery_wanted, server_delivery
 from quayside.api.ingest import IngestOutcome, ingest_events
 from quayside.api.routes_ingest import FeedKind, FeedOutcome, decode_feed, ingest_feed
 from quayside.errors import InputError
@@ -107,7 +108,9 @@ def load_event_file(url: str | None, path: Path, as_org: str | None) -> IngestOu
                     )
                 org = authorities[0]
             scopes = {*DEFAULT_SCOPES[org.role], Scope.EVENTS_WRITE}
-            return ingest_events(session, principal_for(org, scopes), payload, source=str(path))
+            principal = principal_for(org, scopes)
+            # A file may hold any number of events: stored in bounded batches, each committed.
+            return ingest_events(session, principal, payload, source=str(path), batched=True)
     finally:
         engine.dispose()
 
@@ -203,28 +206,35 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class ServePlan:
-    """How ``quayside serve`` runs: processes, and where the subscription delivery worker lives.
+    """How ``quayside serve`` runs: processes, and whether it runs the subscription delivery worker.
 
-    With one process the app's own lifespan starts the delivery worker when ``QUAYSIDE_DELIVERY_WORKER`` is
-    on. With several, each worker process would start one, so the children get the variable turned off
-    and the supervising process runs the single delivery worker itself (``delivery_in_supervisor``).
+    The delivery worker runs once per ``serve``, in the serving process itself (``delivery_in_supervisor``),
+    whether it answers requests itself (one process) or supervises several. ``child_env`` goes into the
+    environment before any app is built: it turns every app's own worker off (and, with several processes,
+    gives the spawned children the database URL).
     """
 
     workers: int
     delivery_in_supervisor: bool
     child_env: dict[str, str]
+    delivery: DeliveryChoice
 
 
-def plan_serve(url: str, workers: int, environ: Mapping[str, str]) -> ServePlan:
-    """The :class:`ServePlan` for ``workers`` processes on ``url`` given the environment ``environ``."""
+def plan_serve(url: str, workers: int, environ: Mapping[str, str], delivery: bool | None = None) -> ServePlan:
+    """The :class:`ServePlan` for ``workers`` processes on ``url``.
+
+    ``delivery`` is ``--delivery/--no-delivery`` (None: not given); without it ``environ``'s
+    ``QUAYSIDE_DELIVERY_WORKER`` decides, and delivery is on unless that says off.
+    """
     if workers < 1:
         raise InputError("must be at least 1", field="--workers", value=workers)
-    if workers == 1:
-        return ServePlan(workers=1, delivery_in_supervisor=False, child_env={})
-    wanted = environ.get(WORKER_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-    # Each child builds the app from QUAYSIDE_DB_URL (served_app), and must not start a delivery worker.
+    choice = delivery_wanted(delivery, environ)
+    child_env = {WORKER_ENV: "0"}
+    if workers > 1:
+        # Each child builds the app from QUAYSIDE_DB_URL (served_app).
+        child_env[db.DB_URL_ENV] = url
     return ServePlan(
-        workers=workers, delivery_in_supervisor=wanted, child_env={db.DB_URL_ENV: url, WORKER_ENV: "0"}
+        workers=workers, delivery_in_supervisor=choice.enabled, child_env=child_env, delivery=choice
     )
 
 
@@ -236,30 +246,38 @@ def served_app() -> FastAPI:
 
 
 def serve(
-    url: str | None, *, host: str, port: int, workers: int, access_log: bool, read_threads: bool = False
+    url: str | None,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    access_log: bool,
+    read_threads: bool = False,
+    delivery: bool | None = None,
+    out: TextIO | None = None,
 ) -> None:
-    """``quayside serve``: migrate, then run the API in ``workers`` processes until interrupted."""
+    """``quayside serve``: migrate, then run the API in ``workers`` processes until interrupted.
+
+    Subscription callbacks are delivered by one worker thread in this process unless ``delivery`` is False
+    (or, when it is None, ``QUAYSIDE_DELIVERY_WORKER`` says off); a line on ``out`` (default: stdout) says
+    which.
+    """
     import uvicorn
 
     from quayside.api.app import READ_THREADS_ENV, create_app
-    from quayside.api.delivery import DeliveryWorker
 
     if read_threads:
         # In the environment, so that spawned worker processes see it too.
         os.environ[READ_THREADS_ENV] = "1"
     resolved = db.resolve_url(url)
     db.upgrade(resolved)
-    plan = plan_serve(resolved, workers, os.environ)
-    if plan.workers == 1:
-        uvicorn.run(create_app(resolved), host=host, port=port, access_log=access_log)
-        return
+    plan = plan_serve(resolved, workers, os.environ, delivery)
     # The children are spawned (not forked) and read their settings from the inherited environment.
     os.environ.update(plan.child_env)
-    engine = db.make_engine(resolved)
-    delivery = DeliveryWorker(db.session_factory(engine)) if plan.delivery_in_supervisor else None
-    try:
-        if delivery is not None:
-            delivery.start()
+    with server_delivery(resolved, plan.delivery, out=out or sys.stdout):
+        if plan.workers == 1:
+            uvicorn.run(create_app(resolved), host=host, port=port, access_log=access_log)
+            return
         uvicorn.run(
             "quayside.api.cli_actions:served_app",
             factory=True,
@@ -268,7 +286,3 @@ def serve(
             workers=plan.workers,
             access_log=access_log,
         )
-    finally:
-        if delivery is not None:
-            delivery.stop()
-        engine.dispose()

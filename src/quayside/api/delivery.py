@@ -16,8 +16,11 @@ One pass (:func:`run_once`) does two things:
    and stays in the log until the owner replays it.
 
 Before sending, each event is checked again against the owner's access rule; one it may no longer see is
-``withheld`` rather than sent. :class:`DeliveryWorker` runs passes in a thread inside the API server;
-``quayside deliver`` runs them from the command line (once, or in a loop for cron-less deployments).
+``withheld`` rather than sent; so is everything pending of a subscription whose API key was revoked (it
+is stopped). The HTTP call goes to the callback address that was resolved and checked, not to a second
+lookup of the name. :class:`DeliveryWorker` runs passes in a thread: ``quayside serve`` and ``demo-serve``
+run one by default (:func:`server_delivery`, ``--no-delivery`` to turn it off); ``quayside deliver`` runs
+them from the command line (once, or in a loop for cron-less deployments).
 
 This module is the public import path. The parts live in private modules: the settings and retry schedule
 (``_delivery_config``), the callback body and its signature (``_delivery_signing``), one POST and its
@@ -38,21 +41,31 @@ from quayside.api._delivery_send import API_VERSION
 from quayside.api._delivery_send import _Batch as _Batch
 from quayside.api._delivery_send import _post as _post
 from quayside.api._delivery_signing import SIGNATURE_TYPE, encode_body, sign
-from quayside.api._delivery_worker import WORKER_ENV, DeliveryWorker, worker_enabled
+from quayside.api._delivery_worker import (
+    WORKER_ENV,
+    DeliveryChoice,
+    DeliveryWorker,
+    delivery_wanted,
+    server_delivery,
+    worker_enabled,
+)
 
 __all__ = [
     "API_VERSION",
     "SIGNATURE_TYPE",
     "WORKER_ENV",
+    "DeliveryChoice",
     "DeliveryConfig",
     "DeliveryWorker",
     "PassReport",
     "backoff_delay",
     "deliver",
+    "delivery_wanted",
     "encode_body",
     "queue_new_events",
     "run_once",
     "send_due",
+    "server_delivery",
     "sign",
     "worker_enabled",
 ]

@@ -13,7 +13,8 @@ schedule's EST/PLN berth times become JIT timestamps posted by the carriers (mat
 vessel IMO, terminal and nearest time), so that ``/vessel-calls`` shows schedule vs actual.
 
 A fresh API key is issued to every organisation on each run and written to ``DATA/visibility/keys.json``
-(plain keys: a demo file, keep it private).
+(plain keys: a demo file, made readable by its user only, mode 0600; the default SQLite database next to it
+is made 0600 as well).
 
 ``demo_app`` adds the emissions inventory report (``DATA/inventory/``) as static files under ``/reports/``:
 a browser cannot send the API's bearer key, and the report holds only the public inventory.
@@ -26,6 +27,7 @@ The parts: ``_demo_parties`` (organisations, keys, facilities, booking links, wh
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TextIO
 
@@ -42,6 +44,9 @@ from quayside.store import db
 from quayside.store.types import OrgRole
 
 __all__ = ["DemoSummary", "FeedCounts", "default_url", "demo_app", "load_demo", "serve_demo"]
+
+#: ``keys.json`` holds every member's plain API key: its user alone may read it.
+KEYS_FILE_MODE = 0o600
 
 
 def default_url(data_dir: Path) -> str:
@@ -75,8 +80,16 @@ def load_demo(data_dir: Path, db_url: str | None = None) -> DemoSummary:
                 load_port_calls(session, data_dir, str(parties.get("port") or ""), orgs, summary)
     finally:
         engine.dispose()
-    summary.keys_path.write_text(json.dumps(summary.keys, indent=1) + "\n", encoding="utf-8")
+    _write_private(summary.keys_path, json.dumps(summary.keys, indent=1) + "\n")
     return summary
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by this user only (mode 0600), also when the file existed."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, KEYS_FILE_MODE)
+    os.fchmod(descriptor, KEYS_FILE_MODE)  # an older keys.json may have been made world-readable
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 def demo_app(data_dir: Path, db_url: str) -> FastAPI:
@@ -88,9 +101,23 @@ def demo_app(data_dir: Path, db_url: str) -> FastAPI:
     return app
 
 
-def serve_demo(data_dir: Path, db_url: str | None, *, host: str, port: int, out: TextIO) -> None:
-    """:func:`load_demo`, print the URLs and an example call, then serve until interrupted."""
+def serve_demo(
+    data_dir: Path,
+    db_url: str | None,
+    *,
+    host: str,
+    port: int,
+    out: TextIO,
+    delivery: bool | None = None,
+) -> None:
+    """:func:`load_demo`, print the URLs and an example call, then serve until interrupted.
+
+    Subscription callbacks are delivered as by ``quayside serve``: one worker in this process unless
+    ``delivery`` is False (or, when None, ``QUAYSIDE_DELIVERY_WORKER`` says off); a line says which.
+    """
     import uvicorn
+
+    from quayside.api.delivery import delivery_wanted, server_delivery
 
     summary = load_demo(data_dir, db_url)
     url = db_url or default_url(data_dir)
@@ -105,4 +132,5 @@ def serve_demo(data_dir: Path, db_url: str | None, *, host: str, port: int, out:
         out.write(f"Example ({owner}, sees only its own containers):\n")
         out.write(f'  curl -H "Authorization: Bearer {key}" "{base}/v2/events?limit=5"\n')
     out.flush()
-    uvicorn.run(demo_app(data_dir, url), host=host, port=port)
+    with server_delivery(url, delivery_wanted(delivery, os.environ), out=out):
+        uvicorn.run(demo_app(data_dir, url), host=host, port=port)

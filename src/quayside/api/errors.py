@@ -25,6 +25,7 @@ from quayside.errors import (
     PermissionDeniedError,
     QuaysideError,
 )
+from quayside.hub.limits import Limits
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,10 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
     exc = cast(RequestValidationError, exc)
     errors: list[dict[str, Any]] = []
     status = 422
-    for problem in exc.errors():
+    problems = exc.errors()
+    # A body of a million bad items must not answer with a million errors.
+    shown = getattr(request.app.state, "limits", Limits()).rejects_listed
+    for problem in problems[:shown]:
         field = _field_path(problem.get("loc", ()))
         if problem.get("type") == "json_invalid":
             status = 400
@@ -89,6 +93,11 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
             if problem.get("loc", ("",))[0] == "query":
                 status = 400
         errors.append({"reason": reason, "message": message, "field": field})
+    if len(problems) > shown:
+        more = len(problems) - shown
+        errors.append(
+            {"reason": "invalidInput", "message": f"{more} more errors not listed", "field": "body"}
+        )
     return JSONResponse(error_body(request, status, errors), status)
 
 

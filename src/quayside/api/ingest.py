@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from quayside.hub.limits import Limits, check_items, document_rejects, listed
 from quayside.store.access import Principal
 from quayside.store.repositories.events import insert_events
 from quayside.store.types import Scope
 from quayside.visibility.dcsa import parse_events
+from quayside.visibility.rejects import Reject
 
 
 @dataclass(frozen=True)
@@ -21,24 +23,74 @@ class IngestOutcome:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The response body of ``POST /v2/events``."""
-        return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected}
+    def to_dict(self, limits: Limits | None = None) -> dict[str, Any]:
+        """The response body of ``POST /v2/events`` (at most ``limits.rejects_listed`` rejects listed)."""
+        return {
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            **listed(self.rejected, Limits() if limits is None else limits),
+        }
 
 
-def ingest_events(session: Session, principal: Principal, payload: Any, *, source: str) -> IngestOutcome:
+def ingest_events(
+    session: Session,
+    principal: Principal,
+    payload: Any,
+    *,
+    source: str,
+    limits: Limits | None = None,
+    batched: bool = False,
+) -> IngestOutcome:
     """Validate ``payload`` (one DCSA event or a list), store the good events, report the rest; commits.
 
-    Good events are stored even when their neighbours are rejected.
+    Good events are stored even when their neighbours are rejected — by the parser, by the limits of one
+    document (:func:`quayside.hub.limits.check_document`), or by the write policy when the principal may not
+    assert them (:mod:`quayside.store.authority`).
+
+    A request (``batched`` false) may hold at most ``limits.items`` events and is stored in one transaction.
+    A file loaded from the command line (``batched``) may hold any number; it is stored in transactions of
+    ``limits.batch_rows`` events, so that a long load never holds the write lock for long (loading the file
+    again after an interruption stores the rest: the load is idempotent).
+
+    Raises
+    ------
+    InputError
+        When ``payload`` is neither an object nor a list, or a request holds more than ``limits.items``.
     """
+    limits = Limits() if limits is None else limits
     principal.require(Scope.EVENTS_WRITE)
-    events, rejects = parse_events(payload, source=source)
-    result = insert_events(session, events, principal)
-    session.commit()
-    # Store results are indexed within the good events; report indexes of the original payload.
-    original = [event.record if event.record is not None else i for i, event in enumerate(events)]
-    return IngestOutcome(
-        stored=[event_id for _, event_id in result.stored],
-        duplicates=[{"index": original[i], "eventID": event_id} for i, event_id in result.duplicates],
-        rejected=[{"index": r.index, "field": r.field, "reason": r.reason} for r in rejects],
-    )
+    if not isinstance(payload, list):
+        if not isinstance(payload, dict):
+            parse_events(payload, source=source)  # raises, naming what the body is
+        payload = [payload]
+    if not batched:
+        check_items(len(payload), limits, source=source, field="body")
+    step = limits.batch_rows if batched else max(len(payload), 1)
+    stored: list[str] = []
+    duplicates: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    for start in range(0, len(payload), step):
+        part = payload[start : start + step]
+        too_large = document_rejects(part, limits, source=source, start=start)
+        if too_large:
+            part = [None if start + i in too_large else item for i, item in enumerate(part)]
+        events, rejects = parse_events(part, source=source, start=start)
+        rejects = [r for r in rejects if r.index not in too_large] + list(too_large.values())
+        result = insert_events(session, events, principal)
+        session.commit()
+        # Store results are indexed within the good events; report indexes of the original payload.
+        original = [event.record if event.record is not None else i for i, event in enumerate(events)]
+        stored += [event_id for _, event_id in result.stored]
+        duplicates += [{"index": original[i], "eventID": event_id} for i, event_id in result.duplicates]
+        rejected += sorted(
+            [_reject(r) for r in rejects]
+            # Refused by the write policy: the same shape, the field as a path into the payload.
+            + [_reject(r, path=True) for r in result.refused],
+            key=lambda r: r["index"],
+        )
+    return IngestOutcome(stored=stored, duplicates=duplicates, rejected=rejected)
+
+
+def _reject(reject: Reject, *, path: bool = False) -> dict[str, Any]:
+    field = f"[{reject.index}].{reject.field}" if path else reject.field
+    return {"index": reject.index, "field": field, "reason": reject.reason}

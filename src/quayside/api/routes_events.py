@@ -3,7 +3,8 @@
 Query parameters are named as in TNT 2.2 (``eventType``, ``equipmentEventTypeCode``, ...,
 ``eventCreatedDateTime:gte``); lists are comma-separated. Pagination follows the spec's headers:
 ``Current-Page``, ``Next-Page``, ``Prev-Page``, ``First-Page`` are links carrying an opaque ``cursor``; when a
-``cursor`` is given, it alone decides filters and page size.
+``cursor`` is given, it alone decides filters and page size. Date-time filters are read by
+:func:`quayside.visibility.timeparse.parse_datetime` (offset required, within its range).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from starlette.datastructures import QueryParams
 
 from quayside.api import cursor as cursors
 from quayside.api.auth import BearerDep, SessionDep, require, run_authorized
+from quayside.api.bodies import require_text_charset
 from quayside.api.ingest import ingest_events
 from quayside.api.responses import FastJSONResponse
 from quayside.errors import InputError
 from quayside.store.access import Principal
 from quayside.store.repositories.events import EventFilter, EventPage, event_document, get_event, list_events
 from quayside.store.types import Scope
+from quayside.visibility import timeparse
 from quayside.visibility.codes import EquipmentEventTypeCode, ShipmentEventTypeCode, TransportEventTypeCode
 from quayside.visibility.model import EventType
 
@@ -60,18 +63,32 @@ def _when(raw: str | None, field: str) -> datetime | None:
         # An unencoded '+' of the offset arrives as a space ("08:00:00 01:00"); the spec's own examples
         # use a space instead of 'T', which fromisoformat accepts as it is.
         text = text.replace(" ", "+", 1)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise InputError(
-            "not an ISO 8601 date-time with offset", field=field, value=raw, hint="e.g. 2024-03-01T08:00:00Z"
-        )
-    return parsed
+    return timeparse.parse_datetime(text, field=field)
 
 
-@router.post("/events", status_code=201, summary="Post one DCSA event or a list of them")
+def _checked(cursor: cursors.Cursor) -> cursors.Cursor:
+    """``cursor`` when its date-times are in range; a cursor is not signed, so it is checked like a query."""
+    filters = cursor.filters
+    times = [
+        filters.created_eq,
+        filters.created_gte,
+        filters.created_gt,
+        filters.created_lte,
+        filters.created_lt,
+        *(key.created_at for key in (cursor.after, cursor.before) if key is not None),
+    ]
+    for when in times:
+        if when is not None and timeparse.range_problem(when) is not None:
+            raise InputError("not a cursor this server issued", field="cursor")
+    return cursor
+
+
+@router.post(
+    "/events",
+    status_code=201,
+    summary="Post one DCSA event or a list of them",
+    dependencies=[Depends(require_text_charset)],
+)
 def post_events(
     request: Request,
     session: SessionDep,
@@ -79,10 +96,12 @@ def post_events(
     payload: Annotated[Any, Body(description="A TNT 2.2 event object, or an array of them")],
 ) -> JSONResponse:
     """Store the valid events; answer 201 if all were accepted, 207 if some were rejected."""
-    outcome = ingest_events(session, principal, payload, source=f"{request.method} {request.url.path}")
+    limits = request.app.state.limits
+    source = f"{request.method} {request.url.path}"
+    outcome = ingest_events(session, principal, payload, source=source, limits=limits)
     accepted = outcome.stored or outcome.duplicates
     status = 201 if not outcome.rejected else (207 if accepted else 422)
-    return JSONResponse(outcome.to_dict(), status_code=status, headers={"API-Version": API_VERSION})
+    return JSONResponse(outcome.to_dict(limits), status_code=status, headers={"API-Version": API_VERSION})
 
 
 #: The query parameters of ``GET /v2/events`` (TNT 2.2 names) and what they hold, for OpenAPI. The handler
@@ -145,8 +164,8 @@ def _filters(query: QueryParams) -> cursors.Cursor:
     """The first page asked for by ``query`` (or the page its ``cursor`` names)."""
     cursor = query.get("cursor")
     if cursor is not None:
-        return cursors.decode(cursor)
-    created_eq = query.get("eventCreatedDateTime:eq") or query.get("eventCreatedDateTime")
+        return _checked(cursors.decode(cursor))
+    eq_name = "eventCreatedDateTime:eq" if query.get("eventCreatedDateTime:eq") else "eventCreatedDateTime"
     filters = EventFilter(
         event_types=tuple(
             EventType(code) for code in _codes(query.get("eventType"), EVENT_TYPES, "eventType")
@@ -167,7 +186,7 @@ def _filters(query: QueryParams) -> cursors.Cursor:
         transport_call_id=query.get("transportCallID"),
         vessel_imo=query.get("vesselIMONumber"),
         carrier_voyage_number=query.get("carrierVoyageNumber"),
-        created_eq=_when(created_eq, "eventCreatedDateTime"),
+        created_eq=_when(query.get(eq_name), eq_name),
         created_gte=_when(query.get("eventCreatedDateTime:gte"), "eventCreatedDateTime:gte"),
         created_gt=_when(query.get("eventCreatedDateTime:gt"), "eventCreatedDateTime:gt"),
         created_lte=_when(query.get("eventCreatedDateTime:lte"), "eventCreatedDateTime:lte"),
@@ -202,6 +221,7 @@ async def find_events(request: Request, credentials: BearerDep) -> JSONResponse:
             limit=current.limit,
             after=current.after,
             before=current.before,
+            max_bytes=request.app.state.limits.page_bytes,
         )
         return current, page, [event_document(event) for event in page.events]
 

@@ -12,7 +12,6 @@ the header as line 1), field and reason, and a record loaded twice is stored onc
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quayside.api.auth import SessionDep, require
+from quayside.api.bodies import UnsupportedCharsetError, decode_text, media_type
 from quayside.errors import InputError
 from quayside.store.access import Principal
 from quayside.store.repositories.events import insert_events
@@ -44,7 +44,8 @@ class FeedKind(StrEnum):
     VESSEL_SCHEDULE = "vessel-schedule"  # CSV, quayside.visibility.csvfeeds.SCHEDULE_COLUMNS
 
 
-#: Media types each feed's body may have (``charset`` parameters are honoured).
+#: Media types each feed's body may have (a ``charset`` parameter is honoured when it names a text encoding,
+#: see :mod:`quayside.api.bodies`).
 MEDIA_TYPES: dict[FeedKind, tuple[str, ...]] = {
     FeedKind.EDIFACT: ("application/edifact", "text/plain"),
     FeedKind.GATE_TRANSACTIONS: ("text/csv", "text/plain"),
@@ -156,10 +157,14 @@ def ingest_feed(
         records=parsed.records,
         stored=[event_id for _, event_id in result.stored],
         duplicates=[{"index": where[i], "eventID": event_id} for i, event_id in result.duplicates],
-        rejected=[
-            {"index": r.index, "field": r.field, "reason": r.reason, "value": r.to_dict()["value"]}
-            for r in parsed.rejects
-        ],
+        rejected=sorted(
+            (
+                {"index": r.index, "field": r.field, "reason": r.reason, "value": r.to_dict()["value"]}
+                # Parse rejects, then what the write policy refused (quayside.store.authority).
+                for r in (*parsed.rejects, *result.refused, *visits.refused, *counts.refused)
+            ),
+            key=lambda r: (r["index"], r["field"]),
+        ),
         truck_visits=StoredCount(visits.stored, len(visits.duplicates)),
         move_counts=StoredCount(counts.stored, len(counts.duplicates)),
     )
@@ -170,43 +175,27 @@ def decode_feed(data: bytes, kind: FeedKind, *, source: str, charset: str | None
 
     Raises
     ------
+    UnsupportedCharsetError
+        For a declared charset that is unknown or not a text encoding (415, see :mod:`quayside.api.bodies`).
     InputError
-        For an empty body, an unknown charset or bytes that are not valid in it.
+        For an empty body or bytes that are not valid in the charset.
     """
     if not data.strip():
         raise InputError("the body is empty", source=source, hint=f"send the {kind.value} file as the body")
-    encoding = charset or "utf-8-sig"
     try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise InputError("unknown charset", source=source, field="Content-Type", value=charset) from None
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
+        return decode_text(data, charset, source=source, default="utf-8-sig")
+    except UnsupportedCharsetError:
+        raise
+    except InputError:
         if kind is FeedKind.EDIFACT and charset is None:
             # Syntax level UNOC is ISO 8859-1, where every byte is a character.
             return data.decode("latin-1")
-        raise InputError(
-            f"not valid {encoding} text at byte {exc.start}",
-            source=source,
-            hint="send UTF-8 or declare the charset in Content-Type",
-        ) from None
-
-
-def _media(request: Request) -> tuple[str, str | None]:
-    header = request.headers.get("content-type", "")
-    parts = [part.strip() for part in header.split(";")]
-    charset = None
-    for part in parts[1:]:
-        name, _, value = part.partition("=")
-        if name.strip().lower() == "charset" and value:
-            charset = value.strip().strip('"')
-    return parts[0].lower(), charset
+        raise
 
 
 def _body_reader(kind: FeedKind) -> Any:
     async def read(request: Request) -> str:
-        media, charset = _media(request)
+        media, charset = media_type(request.headers.get("content-type"))
         if media not in MEDIA_TYPES[kind]:
             raise StarletteHTTPException(
                 415, f"Content-Type must be one of {', '.join(MEDIA_TYPES[kind])} (got {media or 'none'!r})"

@@ -3,9 +3,11 @@
 The documents are the flattened subset of :mod:`quayside.visibility.jit` (field names and codes as in
 ``JIT_v2.0.0.yaml``). Posting is partial and idempotent, as ``POST /v2/events``: 201 when every record was
 stored or already there, 207 when some were rejected, 422 when none could be used; each reject names its
-index and field. Reading: the timestamps of a call are shown to whoever may see the call (the port
-authority of the port, the terminal operator, the carrier of the voyage, and whoever opened it or posted
-one of its timestamps); to everybody else the call does not exist.
+index and field (a ``dateTime`` out of the range of :mod:`quayside.visibility.timeparse` too). A declared
+charset that is not a text encoding answers 415 (:mod:`quayside.api.bodies`). Reading: the timestamps of
+a call are shown to whoever may see the call (the port authority of the port, the terminal operator, the
+carrier of the voyage, and whoever opened it or posted one of its timestamps); to everybody else the call
+does not exist.
 
 :func:`ingest_port_calls` and :func:`ingest_timestamps` are shared with ``quayside load port-calls`` and
 the demo loader.
@@ -18,14 +20,16 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quayside.api.auth import SessionDep, require
+from quayside.api.bodies import require_text_charset
 from quayside.errors import InputError, NotFoundError
 from quayside.geo.profiles import PortProfile
+from quayside.hub.limits import Limits, check_items, document_rejects, listed
 from quayside.store.access import Principal
 from quayside.store.models import Facility, PortCall, PortCallTimestamp, Vessel
 from quayside.store.repositories.portcalls import (
@@ -58,9 +62,10 @@ class JitOutcome:
         """Whether anything was stored or found already stored."""
         return bool(self.stored or self.duplicates)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The response body of the POST routes."""
-        return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected}
+    def to_dict(self, limits: Limits | None = None) -> dict[str, Any]:
+        """The response body of the POST routes (at most ``limits.rejects_listed`` rejects listed)."""
+        shown = listed(self.rejected, Limits() if limits is None else limits)
+        return {"stored": self.stored, "duplicates": self.duplicates, **shown}
 
 
 def _outcome(id_field: str, result: JitStored, parse_rejects: list[Reject]) -> JitOutcome:
@@ -76,7 +81,9 @@ def _outcome(id_field: str, result: JitStored, parse_rejects: list[Reject]) -> J
     )
 
 
-def ingest_port_calls(session: Session, principal: Principal, payload: Any, *, source: str) -> JitOutcome:
+def ingest_port_calls(
+    session: Session, principal: Principal, payload: Any, *, source: str, limits: Limits | None = None
+) -> JitOutcome:
     """Validate and store JIT port call documents (one or a list) as ``principal``; commits.
 
     Raises
@@ -86,13 +93,19 @@ def ingest_port_calls(session: Session, principal: Principal, payload: Any, *, s
     InputError
         If ``payload`` is neither an object nor an array.
     """
-    return _ingest(session, principal, payload, source, parse_port_calls, store_port_calls, "portCallID")
+    return _ingest(
+        session, principal, payload, source, parse_port_calls, store_port_calls, "portCallID", limits
+    )
 
 
-def ingest_timestamps(session: Session, principal: Principal, payload: Any, *, source: str) -> JitOutcome:
+def ingest_timestamps(
+    session: Session, principal: Principal, payload: Any, *, source: str, limits: Limits | None = None
+) -> JitOutcome:
     """Validate and store JIT timestamp documents (one or a list) as ``principal``; commits (raises as
     :func:`ingest_port_calls`)."""
-    return _ingest(session, principal, payload, source, parse_timestamps, store_timestamps, "timestampID")
+    return _ingest(
+        session, principal, payload, source, parse_timestamps, store_timestamps, "timestampID", limits
+    )
 
 
 def _ingest(
@@ -103,17 +116,29 @@ def _ingest(
     parse: Callable[..., tuple[list[Any], list[Reject]]],
     store: Callable[..., Any],
     id_field: str,
+    limits: Limits | None,
 ) -> JitOutcome:
     principal.require(Scope.EVENTS_WRITE)
+    limits = Limits() if limits is None else limits
+    too_large: dict[int, Reject] = {}
+    if isinstance(payload, list):
+        check_items(len(payload), limits, source=source, field="body")
+        too_large = document_rejects(payload, limits, source=source)
+        payload = [None if i in too_large else item for i, item in enumerate(payload)]
+    elif isinstance(payload, dict):
+        too_large = document_rejects([payload], limits, source=source)
+        if too_large:
+            payload = [None]
     documents, rejects = parse(payload, source=source)
+    rejects = [r for r in rejects if r.index not in too_large] + list(too_large.values())
     result = store(session, principal, documents, source=source)
     session.commit()
     return _outcome(id_field, result, rejects)
 
 
-def _answer(outcome: JitOutcome) -> JSONResponse:
+def _answer(outcome: JitOutcome, limits: Limits) -> JSONResponse:
     status = 201 if not outcome.rejected else (207 if outcome.accepted else 422)
-    return JSONResponse(outcome.to_dict(), status_code=status, headers={"API-Version": API_VERSION})
+    return JSONResponse(outcome.to_dict(limits), status_code=status, headers={"API-Version": API_VERSION})
 
 
 def timestamp_document(call: PortCall, stamp: PortCallTimestamp, replies_to: str | None) -> dict[str, Any]:
@@ -141,20 +166,34 @@ Reader = Annotated[Principal, Depends(require(Scope.EVENTS_READ))]
 _PAYLOAD = Body(description="One JIT document or an array of them (see docs/data-hub.md)")
 
 
-@router.post("/port-calls", status_code=201, summary="Open port calls (JIT PortCall + TerminalCall)")
+@router.post(
+    "/port-calls",
+    status_code=201,
+    summary="Open port calls (JIT PortCall + TerminalCall)",
+    dependencies=[Depends(require_text_charset)],
+)
 def post_port_calls(
-    session: SessionDep, principal: Writer, payload: Annotated[Any, _PAYLOAD]
+    request: Request, session: SessionDep, principal: Writer, payload: Annotated[Any, _PAYLOAD]
 ) -> JSONResponse:
     """Open calls by ``portCallID``; a call posted again with the same content is a duplicate."""
-    return _answer(ingest_port_calls(session, principal, payload, source="POST /jit/v2/port-calls"))
+    limits = request.app.state.limits
+    outcome = ingest_port_calls(session, principal, payload, source="POST /jit/v2/port-calls", limits=limits)
+    return _answer(outcome, limits)
 
 
-@router.post("/timestamps", status_code=201, summary="Post EST / REQ / PLN / ACT timestamps of port calls")
+@router.post(
+    "/timestamps",
+    status_code=201,
+    summary="Post EST / REQ / PLN / ACT timestamps of port calls",
+    dependencies=[Depends(require_text_charset)],
+)
 def post_timestamps(
-    session: SessionDep, principal: Writer, payload: Annotated[Any, _PAYLOAD]
+    request: Request, session: SessionDep, principal: Writer, payload: Annotated[Any, _PAYLOAD]
 ) -> JSONResponse:
     """Record timestamps by ``timestampID``; a timestamp posted again with the same content is a duplicate."""
-    return _answer(ingest_timestamps(session, principal, payload, source="POST /jit/v2/timestamps"))
+    limits = request.app.state.limits
+    outcome = ingest_timestamps(session, principal, payload, source="POST /jit/v2/timestamps", limits=limits)
+    return _answer(outcome, limits)
 
 
 @router.get("/timestamps", summary="Timestamps of one port call")
@@ -245,7 +284,8 @@ def ingest_ais_port_calls(
     Raises
     ------
     InputError
-        If ``principal`` is not a port authority with a port, or ``calls`` is not an inventory call table.
+        If ``principal`` is not a port authority with a port, or ``calls`` is not an inventory call table
+        (a column missing, or a row with values such a table never holds).
     """
     if principal.role is not OrgRole.PORT_AUTHORITY or principal.port_unlocode is None:
         raise InputError(
@@ -258,7 +298,11 @@ def ingest_ais_port_calls(
             Facility.un_location_code.in_(profile.unlocodes)
         )
     ).all()
-    mapped = ais_port_calls(calls, profile, facility_ports=dict(registered), source=source)
+    try:
+        mapped = ais_port_calls(calls, profile, facility_ports=dict(registered), source=source)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+        # A value of a type or range the call table never holds (a berth call without arrival time, ...).
+        raise InputError(f"not an inventory call table: a row cannot be read ({exc})", source=source) from exc
     mine = [call for call in mapped.calls if call.un_location_code == principal.port_unlocode]
     documents = []
     for call in mine:

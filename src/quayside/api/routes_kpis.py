@@ -18,6 +18,7 @@ from quayside.store.models import KpiName
 from quayside.store.repositories.reads_kpis import DEFINITIONS, KpiGroup, KpiQuery, compute_kpi
 from quayside.store.repositories.reads_shares import share_kpi, unshare_kpi
 from quayside.store.types import Scope
+from quayside.visibility import timeparse
 
 router = APIRouter(tags=["kpis"])
 Reader = Annotated[Principal, Depends(require(Scope.EVENTS_READ))]
@@ -63,12 +64,18 @@ def get_kpi(
     ] = None,
     bin_min: Annotated[float, Query(alias="binMinutes", gt=0, le=1440)] = DEFAULT_BIN_MIN,
 ) -> dict[str, Any]:
-    """The KPI's groups; see the description for definitions and suppression."""
+    """The KPI's groups; see the description for definitions and suppression.
+
+    ``from`` and ``to`` must lie within :data:`quayside.visibility.timeparse.FIRST_DAY` ..
+    :data:`~quayside.visibility.timeparse.LAST_DAY` (422 naming the parameter otherwise).
+    """
     if kpi is KpiName.IMPORT_LOOKAHEAD:
         raise InputError("the look-ahead is served by GET /lookahead/imports", field="kpi", value=kpi.value)
     port = un_location_code or principal.port_unlocode
     if port is None:
         raise InputError("give the port", field="UNLocationCode", hint="e.g. UNLocationCode=USLAX")
+    timeparse.check_day(first_day, field="from")
+    timeparse.check_day(last_day, field="to")
     if last_day < first_day or (last_day - first_day).days >= MAX_DAYS:
         raise InputError(
             f"'to' must be on or after 'from' and at most {MAX_DAYS} days later",

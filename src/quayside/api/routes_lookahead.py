@@ -11,14 +11,17 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from quayside.api.auth import SessionDep, require
+from quayside.api.bodies import require_text_charset
 from quayside.api.routes_containers import Now
+from quayside.api.routes_vessel_calls import InRangeDatetime
 from quayside.errors import InputError, PermissionDeniedError
 from quayside.store.access import Principal
 from quayside.store.repositories.reads_signal import RuleIn, lookahead, publish_rules, where_to_return
 from quayside.store.types import OrgRole, Scope
+from quayside.visibility import timeparse
 
 router = APIRouter(tags=["look-ahead"])
 Reader = Annotated[Principal, Depends(require(Scope.EVENTS_READ))]
@@ -38,8 +41,8 @@ class RuleBody(BaseModel):
     )
     size_ft: int = Field(alias="sizeFt", description="container length, ft (20, 40, 45, ...)")
     accepts: bool
-    valid_from: AwareDatetime = Field(alias="validFrom")
-    valid_to: AwareDatetime | None = Field(
+    valid_from: InRangeDatetime = Field(alias="validFrom")
+    valid_to: InRangeDatetime | None = Field(
         default=None, alias="validTo", description="open: until further notice"
     )
 
@@ -67,12 +70,14 @@ def get_lookahead(
 
     From planned discharges (DISC PLN, e.g. from COPRAR), dated by the latest arrival of their vessel call
     (ARRI PLN < EST < ACT). A cell that fewer vessels than the access policy's minimum group size stand
-    behind is ``suppressed``.
+    behind is ``suppressed``. The window (``today``'s week and ``weeks`` after it) must lie within the days
+    of :mod:`quayside.visibility.timeparse` (422 naming ``today`` otherwise).
     """
     port = un_location_code or principal.port_unlocode
     if port is None:
         raise InputError("give the port", field="UNLocationCode", hint="e.g. UNLocationCode=USLAX")
-    cells = lookahead(session, principal, un_location_code=port, today=today or now.date(), weeks=weeks)
+    first = timeparse.check_day(today or now.date(), field="today", before_days=6, after_days=7 * weeks)
+    cells = lookahead(session, principal, un_location_code=port, today=first, weeks=weeks)
     return {
         "UNLocationCode": port,
         "weeks": weeks,
@@ -91,7 +96,11 @@ def get_lookahead(
     }
 
 
-@router.put("/terminal-rules/empty-return", summary="A terminal publishes the empties it takes back")
+@router.put(
+    "/terminal-rules/empty-return",
+    summary="A terminal publishes the empties it takes back",
+    dependencies=[Depends(require_text_charset)],
+)
 def put_empty_return_rules(session: SessionDep, principal: Writer, body: RulesBody) -> dict[str, int]:
     """Replace the terminal's rules (only its operator may); answers the number of rules stored."""
     stored = publish_rules(
@@ -113,7 +122,7 @@ def get_return_signal(
     carrier_code: Annotated[str, Query(alias="carrierCode", min_length=1, max_length=20)],
     size_ft: Annotated[int, Query(alias="sizeFt", ge=1)],
     un_location_code: Annotated[str | None, Query(alias="UNLocationCode")] = None,
-    at: Annotated[AwareDatetime | None, Query(description="default: now")] = None,
+    at: Annotated[InRangeDatetime | None, Query(description="default: now")] = None,
 ) -> dict[str, Any]:
     """Terminals taking back an empty of this line and length at ``at``: per terminal, the rule in force
     with the latest ``validFrom`` decides."""

@@ -6,8 +6,11 @@ The ``secret`` is write-only: accepted in ``POST`` and on ``/secret``, never ret
 Extension routes (documented in ``docs/api-subscriptions.md``): ``GET .../{subscriptionID}/deliveries``,
 ``GET .../{subscriptionID}/delivery-attempts`` and ``POST .../{subscriptionID}/deliveries/replay``.
 
-Every route needs a key with scope ``subscriptions`` and sees only the caller's own subscriptions; another
-organisation's subscription answers 404, as if it did not exist.
+Every route needs a key with the scopes ``subscriptions`` and ``events:read`` (the callbacks carry events,
+so a key that may not read them may not make, steer or inspect a subscription) and sees only the caller's
+own subscriptions; another organisation's subscription answers 404, as if it did not exist. A subscription
+follows the key that made it: once that key is revoked it delivers no more, and its document says so
+(``deliveryStatus``, ``stoppedReason``, Quayside extensions next to ``apiKeyID``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from quayside.errors import InputError
 from quayside.store.access import Principal
 from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus
 from quayside.store.repositories import subscriptions as repo
-from quayside.store.types import Scope
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
@@ -40,8 +42,10 @@ DEFAULT_LIMIT = 100
 
 @asynccontextmanager
 async def _delivery_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # The worker runs only when asked for (QUAYSIDE_DELIVERY_WORKER=1), so that test clients and read-only
-    # replicas do not call back; ``quayside deliver`` is the alternative for cron.
+    # An app starts its own worker only when asked for (QUAYSIDE_DELIVERY_WORKER=1), so that test clients and
+    # embedding applications do not call back. ``quayside serve`` and ``demo-serve`` run the one worker of a
+    # server themselves (``server_delivery``) and set the variable to 0 for their apps; ``quayside deliver``
+    # is the alternative for cron.
     worker: DeliveryWorker | None = None
     if worker_enabled():
         config = getattr(app.state, "delivery_config", None)
@@ -56,7 +60,7 @@ async def _delivery_lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(prefix="/v2/event-subscriptions", tags=["subscriptions"], lifespan=_delivery_lifespan)
-Owner = Annotated[Principal, Depends(require(Scope.SUBSCRIPTIONS))]
+Owner = Annotated[Principal, Depends(require(*repo.SUBSCRIPTION_SCOPES))]
 SubscriptionID = Annotated[str, Path(alias="subscriptionID", max_length=36)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
@@ -102,11 +106,17 @@ class SubscriptionCreate(_Filters):
 
 
 class SubscriptionUpdate(_Filters):
-    """TNT 2.2 ``subscription`` (the body of ``PUT``): callback and filters; the secret must be omitted."""
+    """TNT 2.2 ``subscription`` (the body of ``PUT``): callback and filters; the secret must be omitted.
+
+    The read-only Quayside fields of a fetched document may be sent back; they are ignored.
+    """
 
     callback_url: str = Field(alias="callbackUrl", max_length=2000)
     subscription_id: str | None = Field(None, alias="subscriptionID")
     secret: Any = Field(None, description="Must be omitted: use PUT .../{subscriptionID}/secret.")
+    api_key_id: Any = Field(None, alias="apiKeyID", description="Read-only; ignored.")
+    delivery_status: Any = Field(None, alias="deliveryStatus", description="Read-only; ignored.")
+    stopped_reason: Any = Field(None, alias="stoppedReason", description="Read-only; ignored.")
 
 
 class SecretBody(BaseModel):
@@ -168,7 +178,7 @@ def create(session: SessionDep, owner: Owner, body: SubscriptionCreate) -> JSONR
         filters=body.filters(),
     )
     session.commit()
-    return _json(repo.subscription_document(row), 201)
+    return _json(repo.subscription_documents(session, [row])[0], 201)
 
 
 @router.get("", summary="List your subscriptions (TNT 2.2)")
@@ -183,13 +193,14 @@ def list_all(
     after, size = _page(cursor, limit)
     rows, following = repo.list_subscriptions(session, owner, limit=size, after_id=after)
     headers = {"Current-Page": str(request.url), **_next_link(request, following, size)}
-    return _json([repo.subscription_document(row) for row in rows], headers=headers)
+    return _json(repo.subscription_documents(session, rows), headers=headers)
 
 
 @router.get("/{subscriptionID}", summary="Find a subscription by ID (TNT 2.2)")
 def get_one(session: SessionDep, owner: Owner, subscription_id: SubscriptionID) -> JSONResponse:
     """The subscription (without its secret); 404 for an unknown ID or another organisation's."""
-    return _json(repo.subscription_document(repo.get_subscription(session, owner, subscription_id)))
+    row = repo.get_subscription(session, owner, subscription_id)
+    return _json(repo.subscription_documents(session, [row])[0])
 
 
 @router.put("/{subscriptionID}", summary="Alter a subscription (TNT 2.2)")
@@ -213,7 +224,7 @@ def alter(
         session, owner, subscription_id, callback_url=body.callback_url, filters=body.filters()
     )
     session.commit()
-    return _json(repo.subscription_document(row))
+    return _json(repo.subscription_documents(session, [row])[0])
 
 
 @router.delete("/{subscriptionID}", status_code=204, summary="Stop a subscription (TNT 2.2)")

@@ -6,15 +6,17 @@ carrier of the voyage see them (see :mod:`quayside.store.repositories.reads_call
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
 from quayside.api.auth import SessionDep, require
 from quayside.store.access import Principal
 from quayside.store.repositories.reads_calls import CallFilter, VesselCall, get_call, list_calls
 from quayside.store.types import Scope
+from quayside.visibility import timeparse
 
 router = APIRouter(tags=["vessel calls"])
 Reader = Annotated[Principal, Depends(require(Scope.EVENTS_READ))]
@@ -22,6 +24,17 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 # Figures are rounded for display only; 3 decimals of an hour is under 4 seconds.
 DECIMALS = 3
+
+
+def _in_range(value: datetime) -> datetime:
+    problem = timeparse.range_problem(value)
+    if problem is not None:
+        raise ValueError(problem)  # FastAPI answers naming the parameter or body field
+    return value
+
+
+#: An aware date-time within the range of :mod:`quayside.visibility.timeparse` (query parameters, bodies).
+InRangeDatetime = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
 def _round(value: float | None) -> float | None:
@@ -82,9 +95,9 @@ def find_vessel_calls(
     facility_code: Annotated[str | None, Query(alias="facilityCode", max_length=6)] = None,
     vessel_imo: Annotated[str | None, Query(alias="vesselIMONumber", pattern=r"^[0-9]{7}$")] = None,
     start: Annotated[
-        AwareDatetime | None, Query(alias="from", description="calls with a timestamp at or after this")
+        InRangeDatetime | None, Query(alias="from", description="calls with a timestamp at or after this")
     ] = None,
-    end: Annotated[AwareDatetime | None, Query(alias="to", description="... and before this")] = None,
+    end: Annotated[InRangeDatetime | None, Query(alias="to", description="... and before this")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> list[dict[str, Any]]:
     """Calls matching the filters, oldest first."""

@@ -113,6 +113,25 @@ def truck_visit_visibility(
     return own
 
 
+def administers(principal: Principal, org_role: OrgRole, org_port: str | None) -> bool:
+    """Whether ``principal`` administers an organisation of ``org_role`` in ``org_port``.
+
+    The hub operator administers every organisation. A port authority administers the members of its own
+    port (organisations whose port is its UN/LOCODE, itself included) and the members of no particular
+    port (carriers and others the ports of a shared hub have in common), but never another port's members,
+    another port authority or the hub operator. Nobody else administers anyone.
+    """
+    if principal.role is OrgRole.HUB_OPERATOR:
+        return True
+    if principal.role is not OrgRole.PORT_AUTHORITY or principal.port_unlocode is None:
+        return False
+    if org_role is OrgRole.HUB_OPERATOR:
+        return False
+    if org_port is None:
+        return org_role is not OrgRole.PORT_AUTHORITY
+    return org_port == principal.port_unlocode
+
+
 def guard_party_filter(principal: Principal, party_code: str | None, *, field: str) -> None:
     """Refuse an aggregate filter that isolates one party other than the caller.
 
@@ -138,6 +157,7 @@ def group_is_large_enough(distinct_parties: int, *, own_only: bool = False) -> b
 __all__ = [
     "AccessPolicy",
     "Principal",
+    "administers",
     "event_visibility",
     "group_is_large_enough",
     "guard_party_filter",

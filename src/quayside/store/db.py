@@ -8,6 +8,7 @@ created and upgraded only by the Alembic migrations packaged in :mod:`quayside.s
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,19 +37,24 @@ POOL_SIZE = 8
 POOL_OVERFLOW = 4
 
 _MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+#: Modes of what Quayside creates for a SQLite hub: the database file (SQLite gives its -wal and -shm files
+#: the same mode) readable by the hub's user only, and a data directory only that user may enter.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
 
 
 def default_url() -> str:
     """The database URL to use when none is given.
 
     ``QUAYSIDE_DB_URL`` if set, else a SQLite file ``quayside.sqlite`` in ``QUAYSIDE_DATA_DIR`` (default
-    ``./.quayside``). The directory is created when needed.
+    ``./.quayside``). The directory is created when needed, with mode 0700.
     """
     url = os.environ.get(DB_URL_ENV)
     if url:
         return url
     data_dir = Path(os.environ.get(DATA_DIR_ENV) or ".quayside")
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # Only the hub's own user may enter a data directory Quayside makes (an existing one is left alone).
+    data_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
 
 
@@ -91,8 +97,25 @@ def make_engine(url: str | None = None) -> Engine:
             hint="use sqlite:///path/file.sqlite or postgresql+psycopg://user:password@host:5432/db",
         ) from exc
     if engine.dialect.name == "sqlite":
+        _create_private_file(parsed)
         event.listen(engine, "connect", _sqlite_on_connect)
     return engine
+
+
+def _create_private_file(url: URL) -> None:
+    """Create a new SQLite database file empty with mode 0600, before SQLite makes it with the umask's.
+
+    SQLite takes an empty file as a new database. An existing file keeps its mode; in-memory and ``file:``
+    URI databases, and a file whose directory does not exist, are left to SQLite.
+    """
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
 
 
 def _pool_options(url: URL) -> dict[str, Any]:

@@ -18,6 +18,8 @@ class OrgRole(StrEnum):
     TRUCKER = "trucker"
     CARGO_OWNER = "cargo_owner"
     PARTNER_PORT = "partner_port"
+    #: Runs the hub itself: the one role that administers every port. Created from the command line only.
+    HUB_OPERATOR = "hub_operator"
 
 
 class Scope(StrEnum):
@@ -36,6 +38,18 @@ class PartyRelation(StrEnum):
     CARRIER = "carrier"  # the event names one of its bookings / transport documents
     CARGO_OWNER = "cargo_owner"  # linked to it through a booking, BL or container of a booking
     TERMINAL = "terminal"  # happened at a facility it operates
+
+
+class ClaimKind(StrEnum):
+    """What a carrier may hold (``claims``): the first carrier to assert a value holds it.
+
+    A booking or bill of lading reference, a container, or a vessel voyage (``<IMO>/<voyage>``).
+    """
+
+    BKG = "BKG"
+    TRD = "TRD"
+    EQUIPMENT = "EQ"
+    VOYAGE = "VOY"
 
 
 class DocumentRefType(StrEnum):

@@ -10,22 +10,27 @@ Vessel schedule: ``vessel_imo, vessel_name, carrier_code, carrier_voyage_number,
 facility_code, event (ARRI|DEPA), classifier (EST|PLN|ACT), datetime`` → DCSA transport events.
 
 Times are ISO 8601; a time without offset takes the zone of the row's UN/LOCODE
-(``data/unlocode_timezones.csv``); a port not in that table makes the row a reject. Bad rows are rejected
-with their line number (header = line 1) and column; good rows are kept.
+(``data/unlocode_timezones.csv``); a port not in that table, or a time out of the range of
+:mod:`quayside.visibility.timeparse`, makes the row a reject. Text longer than :data:`MAX_LENGTH` allows is
+a reject too, and so is a row the csv module cannot read (a field over its limit of 131,072 characters, a
+bare carriage return). Bad rows are rejected with their line number (header = line 1) and column; good rows
+are kept.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from quayside.errors import InputError
-from quayside.visibility import iso6346
+from quayside.visibility import iso6346, timeparse
 from quayside.visibility.codes import (
     EmptyIndicator,
     EquipmentEventTypeCode,
@@ -71,8 +76,23 @@ SCHEDULE_COLUMNS = (
     "datetime",
 )
 
+#: Longest text per column: the TNT 2.2 ``maxLength`` of the DCSA field a column becomes (facilityCode,
+#: ISOEquipmentCode, carrierBookingReference, transportDocumentReference, carrierVoyageNumber), else the
+#: width the hub stores it in (truck visits). ``vessel_name`` is cut to DCSA's 35 characters instead.
+MAX_LENGTH: dict[str, int] = {
+    "visit_id": 50,
+    "facility_code": 6,
+    "trucking_company": 20,
+    "truck_license_plate": 20,
+    "iso_equipment_code": 4,
+    "carrier_booking_reference": 35,
+    "transport_document_reference": 20,
+    "carrier_voyage_number": 50,
+}
 
 E = TypeVar("E", bound=StrEnum)
+# What the csv module reads a row by: quotes, delimiters, line ends.
+_STRUCTURE = re.compile(r'[",\r\n]')
 
 
 @dataclass
@@ -109,13 +129,104 @@ class ScheduleFeed:
     rejects: list[Reject] = field(default_factory=list)
 
 
-def _rows(text: str, columns: Iterable[str], source: str) -> Iterable[tuple[int, dict[str, str]]]:
+def _rows(
+    text: str, columns: Iterable[str], source: str, rejects: list[Reject]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The data rows of ``text`` with their line numbers; a row the csv module cannot read becomes a reject.
+
+    The csv module refuses a field longer than its limit (``csv.field_size_limit()``, 131,072 characters)
+    or a bare carriage return in an unquoted field, and then resumes at the next line: the row is reported
+    in ``rejects`` and the rows after it are read as usual.
+
+    Raises
+    ------
+    InputError
+        When the header itself cannot be read, or lacks one of ``columns``.
+    """
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InputError(f"header: {_csv_reason(exc)}", source=source, record=1) from None
+    missing = [c for c in columns if c not in header]
     if missing:
         raise InputError("missing columns", source=source, record=1, value=missing)
-    for row in reader:
+    while True:
+        last = reader.reader.line_num  # the physical line count; DictReader's own stops at the last good row
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            rejects.append(_unreadable_row(text, header, last, reader.reader.line_num, exc, source))
+            continue
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def _unreadable_row(
+    text: str, header: Sequence[str], last: int, line: int, error: csv.Error, source: str
+) -> Reject:
+    """The reject of the row after line ``last`` that the csv module gave up on at line ``line``."""
+    limit = csv.field_size_limit()
+    lines = "".join(itertools.islice(io.StringIO(text), last, line))
+    index, start = _bad_field(lines, limit)
+    column = "row" if index is None else header[index] if index < len(header) else f"column {index + 1}"
+    preview = lines[start : start + 40] + ("..." if len(lines) > start + 40 else "")
+    return Reject(line, column, _csv_reason(error), preview, source)
+
+
+def _csv_reason(error: csv.Error) -> str:
+    """What a :class:`csv.Error` means, in the words of this feed."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"field longer than the CSV field limit of {csv.field_size_limit():,} characters"
+    if "new-line character seen in unquoted field" in text:
+        return "carriage return inside an unquoted field; quote the field, or end lines with LF or CR LF"
+    return f"cannot be read as CSV: {text}"
+
+
+def _bad_field(lines: str, limit: int) -> tuple[int | None, int]:
+    """(column index, offset) of the first field of ``lines`` longer than ``limit`` or holding a bare carriage
+    return outside quotes, read as the csv module reads them; ``(None, 0)`` when there is none.
+
+    Only the structural characters are visited (a regular expression finds them), so a long field costs
+    little.
+    """
+    index, start, quotes, quoted, skip = 0, 0, 0, False, -1
+    for match in _STRUCTURE.finditer(lines):
+        at, char = match.start(), match.group()
+        after = lines[at + 1 : at + 2]
+        if at == skip:
+            continue
+        if quoted:
+            if char == '"':
+                quotes += 1  # an opening, closing or doubling quote is not content
+                if after == '"':
+                    skip = at + 1
+                else:
+                    quoted = False
+            continue
+        if char == '"' and at == start:
+            quoted, quotes = True, quotes + 1
+            continue
+        if char == "\r" and after not in ("\n", ""):
+            return index, start
+        if char in ",\n":
+            if at - start - quotes > limit:
+                return index, start
+            index = index + 1 if char == "," else 0  # a newline ends the row (or a skipped blank line)
+            start, quotes = at + 1, 0
+    if len(lines) - start - quotes > limit:
+        return index, start
+    return None, 0
+
+
+def _check_lengths(row: dict[str, str]) -> None:
+    for column, limit in MAX_LENGTH.items():
+        value = row.get(column, "")
+        if len(value) > limit:
+            preview = value[:40] + ("..." if len(value) > 40 else "")
+            raise _RowError(column, f"longer than {limit} characters", preview)
 
 
 def _required(row: dict[str, str], column: str) -> str:
@@ -128,15 +239,14 @@ def _required(row: dict[str, str], column: str) -> str:
 def _time(row: dict[str, str], column: str, port: str) -> datetime:
     text = _required(row, column)
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise _RowError(column, "not an ISO 8601 date-time", text) from None
-    if parsed.tzinfo is None:
-        zone = port_zone(port)
-        if zone is None:
-            raise _RowError(column, f"time has no zone and port {port!r} is not in the time-zone table", text)
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed
+        return timeparse.parse_datetime(
+            text,
+            field=column,
+            zone=port_zone(port),
+            no_zone=f"time has no zone and port {port!r} is not in the time-zone table",
+        )
+    except InputError as bad:
+        raise _RowError(column, bad.message, text) from None
 
 
 def _enum(enum: type[E], row: dict[str, str], column: str) -> E:
@@ -158,8 +268,9 @@ def read_gate_transactions(text: str, *, source: str = "<gate.csv>") -> GateFeed
     """Read a gate transactions CSV (see module docstring); visits in order of first appearance."""
     feed = GateFeed()
     visits: dict[tuple[str, str], _Visit] = {}
-    for line, row in _rows(text, GATE_COLUMNS, source):
+    for line, row in _rows(text, GATE_COLUMNS, source, feed.rejects):
         try:
+            _check_lengths(row)
             port = _port(row)
             key = (_required(row, "facility_code"), _required(row, "visit_id"))
             gate_in = _time(row, "gate_in", port)
@@ -240,8 +351,9 @@ def read_gate_transactions(text: str, *, source: str = "<gate.csv>") -> GateFeed
 def read_vessel_schedule(text: str, *, source: str = "<schedule.csv>") -> ScheduleFeed:
     """Read a vessel schedule CSV into DCSA transport events (ARRI/DEPA, EST/PLN/ACT)."""
     feed = ScheduleFeed()
-    for line, row in _rows(text, SCHEDULE_COLUMNS, source):
+    for line, row in _rows(text, SCHEDULE_COLUMNS, source, feed.rejects):
         try:
+            _check_lengths(row)
             imo = _required(row, "vessel_imo")
             if not (imo.isdigit() and len(imo) == 7):
                 raise _RowError("vessel_imo", "IMO number must be 7 digits", imo)

@@ -10,20 +10,29 @@ path of the bad field:
 3. it validates against the TNT 2.2 schema of its type (``schemas/TNT_v2.2.0.bundled.yaml``); the bare
    document reference codes ``BKG``/``TRD`` are accepted, and the suffixed forms ``BKG (Booking)`` are
    rewritten to the bare codes first;
-4. ``eventDateTime`` is ISO 8601 *with* a UTC offset (a naive time is rejected, never guessed);
+4. ``eventDateTime`` is ISO 8601 *with* a UTC offset (a naive time is rejected, never guessed) and within
+   the range of :mod:`quayside.visibility.timeparse` once in UTC;
 5. ``equipmentReference`` has a correct ISO 6346 check digit;
-6. every ``UNLocationCode`` has the UN/LOCODE shape.
+6. every ``UNLocationCode`` has the UN/LOCODE shape, and no document number (``documentReferenceValue``,
+   ``documentID``) is longer than :data:`MAX_DOCUMENT_REFERENCE`;
+7. when the publisher sends them, ``eventID`` is a UUID and ``eventCreatedDateTime`` an RFC 3339 date-time
+   (TNT 2.2 ``format: uuid`` / ``format: date-time``), within the same range.
 
-``eventID`` and ``eventCreatedDateTime`` sent by a client are ignored: the server assigns both when it
-stores the event, and they are not part of the idempotency key.
+``eventID`` and ``eventCreatedDateTime`` sent by a publisher are checked (7.; a creation time more than
+:data:`CLOCK_SKEW` ahead of the hub's clock is refused too) and kept (:class:`NormalizedEvent`
+``publisher_event_id``/``publisher_created``): the hub returns them as the event's own, and stores an event
+with an ``eventID`` once per publisher and ID. Without them the hub assigns both when it stores the event;
+neither is part of the content hash (``idempotency_key``).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -31,10 +40,10 @@ import fastjsonschema
 from jsonschema.exceptions import best_match
 
 from quayside.errors import InputError
-from quayside.visibility import iso6346
+from quayside.visibility import iso6346, timeparse
 from quayside.visibility._schema import event_validator, fast_event_validator
 from quayside.visibility.codes import TYPE_CODE_FIELD, is_unlocode
-from quayside.visibility.documents import SERVER_FIELDS, format_datetime, from_document, parse_datetime
+from quayside.visibility.documents import SERVER_FIELDS, format_datetime, from_document
 from quayside.visibility.model import EventType, NormalizedEvent
 from quayside.visibility.rejects import Reject
 
@@ -51,6 +60,11 @@ _TYPE_CODES = {
 _SCALARS = (str, int, float, bool)
 # Distinct container numbers remembered between calls: a bulk load names each container several times.
 _CONTAINER_CACHE = 8192
+#: Longest booking or transport document number kept (``documentReferenceValue``, ``documentID``): TNT 2.2
+#: gives them no ``maxLength``; the hub indexes them in a column of this width.
+MAX_DOCUMENT_REFERENCE = 100
+# TNT 2.2 ``eventID`` (``format: uuid``): the RFC 4122 text form, 8-4-4-4-12 hexadecimal digits.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _json_copy(value: Any) -> Any:
@@ -122,14 +136,10 @@ def validate_document(document: Any, *, index: int = 0) -> Reject | None:
         if error is not None:
             return Reject(index, _path(index, list(error.absolute_path)), error.message, error.instance)
     when = document.get("eventDateTime")
-    if parse_datetime(when) is None:
-        naive = isinstance(when, str) and _is_naive(when)
-        reason = (
-            "timestamp has no time zone; send an offset, e.g. 2024-03-01T08:15:00-08:00"
-            if naive
-            else "not an ISO 8601 date-time"
-        )
-        return Reject(index, _path(index, ["eventDateTime"]), reason, when)
+    try:
+        timeparse.parse_datetime(when, field="eventDateTime")
+    except InputError as bad:
+        return Reject(index, _path(index, ["eventDateTime"]), bad.message, when)
     if event_type is EventType.EQUIPMENT and "equipmentReference" in document:
         reference = document["equipmentReference"]
         valid = _is_container_number(reference) if isinstance(reference, str) else False
@@ -142,17 +152,65 @@ def validate_document(document: Any, *, index: int = 0) -> Reject | None:
             return Reject(
                 index, _path(index, list(parts)), "not a UN/LOCODE (2 letters + 3 letters/digits)", value
             )
+    for path, number in _document_ids(document):
+        if len(number) > MAX_DOCUMENT_REFERENCE:
+            shown = number[:40] + "..."
+            return Reject(
+                index, _path(index, list(path)), f"longer than {MAX_DOCUMENT_REFERENCE} characters", shown
+            )
     return None
 
 
-def _is_naive(text: str) -> bool:
-    try:
-        return datetime.fromisoformat(text).tzinfo is None
-    except ValueError:
-        return False
+def _document_ids(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The booking and transport document numbers an event names (TNT 2.2 sets no length for them)."""
+    refs = document.get("documentReferences")
+    for position, ref in enumerate(refs if isinstance(refs, list) else []):
+        value = ref.get("documentReferenceValue") if isinstance(ref, dict) else None
+        if isinstance(value, str):
+            yield ("documentReferences", position, "documentReferenceValue"), value
+    if isinstance(document.get("documentID"), str):
+        yield ("documentID",), document["documentID"]
 
 
-def parse_events(payload: Any, *, source: str = "<request>") -> tuple[list[NormalizedEvent], list[Reject]]:
+#: How far in the future a publisher's ``eventCreatedDateTime`` may lie (clocks differ by seconds, not this).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _publisher_fields(
+    sent: dict[str, Any], index: int, now: datetime
+) -> tuple[str | None, datetime | None] | Reject:
+    """Check 7: the publisher's ``eventID`` (lower-cased) and ``eventCreatedDateTime``, or the reject."""
+    event_id: str | None = None
+    created: datetime | None = None
+    if "eventID" in sent:
+        raw_id = sent["eventID"]
+        if not isinstance(raw_id, str) or _UUID.fullmatch(raw_id) is None:
+            return Reject(
+                index,
+                _path(index, ["eventID"]),
+                "not a UUID (e.g. 3cecb101-7a1a-43a4-9d62-e88a131651e2)",
+                raw_id,
+            )
+        event_id = raw_id.lower()
+    if "eventCreatedDateTime" in sent:
+        raw = sent["eventCreatedDateTime"]
+        try:
+            created = timeparse.parse_datetime(raw, field="eventCreatedDateTime", rfc3339=True)
+        except InputError as bad:
+            return Reject(index, _path(index, ["eventCreatedDateTime"]), bad.message, raw)
+        if created > now + CLOCK_SKEW:
+            return Reject(
+                index,
+                _path(index, ["eventCreatedDateTime"]),
+                "in the future: an event cannot have been created after it was received",
+                raw,
+            )
+    return event_id, created
+
+
+def parse_events(
+    payload: Any, *, source: str = "<request>", start: int = 0
+) -> tuple[list[NormalizedEvent], list[Reject]]:
     """Validate and normalise a DCSA T&T 2.2 event or list of events.
 
     Parameters
@@ -161,6 +219,8 @@ def parse_events(payload: Any, *, source: str = "<request>") -> tuple[list[Norma
         The decoded JSON body: one event object or a list of event objects.
     source
         Name of the request or file, copied into events and rejects for error messages.
+    start
+        The index of the first item: a part of a longer list is reported where it lies in the list.
 
     Returns
     -------
@@ -184,16 +244,27 @@ def parse_events(payload: Any, *, source: str = "<request>") -> tuple[list[Norma
         )
     events: list[NormalizedEvent] = []
     rejects: list[Reject] = []
-    for index, item in enumerate(items):
+    now = datetime.now(UTC)
+    for index, item in enumerate(items, start):
         try:
             document = _json_copy(item) if isinstance(item, dict) else item
+            sent: dict[str, Any] = {}
             if isinstance(document, dict):
-                for key in SERVER_FIELDS:
-                    document.pop(key, None)
+                sent = {key: document.pop(key) for key in SERVER_FIELDS if key in document}
                 _bare_reference_codes(document)
             problem = validate_document(document, index=index)
+            publisher: tuple[str | None, datetime | None] | Reject = (None, None)
+            if problem is None and sent:
+                publisher = _publisher_fields(sent, index, now)
+                if isinstance(publisher, Reject):
+                    problem = publisher
             if problem is None:
-                events.append(from_document(document, source=source, record=index))
+                event = from_document(document, source=source, record=index)
+                if sent and not isinstance(publisher, Reject):
+                    event = dataclasses.replace(
+                        event, publisher_event_id=publisher[0], publisher_created=publisher[1]
+                    )
+                events.append(event)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             # A shape the checks above did not foresee: this record is rejected, its neighbours are kept.
             _log.warning("event %d of %s could not be read: %r", index, source, exc)

@@ -19,6 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from quayside import json_codec
+from quayside.errors import InputError
+from quayside.visibility import timeparse
 from quayside.visibility.codes import (
     TYPE_CODE_FIELD,
     DocumentReferenceType,
@@ -56,16 +58,12 @@ def format_datetime(value: datetime) -> str:
 
 
 def parse_datetime(value: object) -> datetime | None:
-    """A timezone-aware datetime from an ISO 8601 string, or ``None`` if it is not one or has no zone."""
-    if not isinstance(value, str):
-        return None
+    """A timezone-aware datetime from an ISO 8601 string, or ``None`` if it is not one, has no zone or is out
+    of range (:func:`quayside.visibility.timeparse.parse_datetime` says which)."""
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-    except ValueError:
+        return timeparse.parse_datetime(value, field="")
+    except InputError:
         return None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        return None
-    return parsed
 
 
 def transport_call(

@@ -10,7 +10,8 @@ Timestamp). Quayside keeps one terminal per port call, so it takes two flattened
 * **timestamp** = Timestamp + its PortCallService: ``timestampID``, ``portCallID`` (instead of a separate
   port-call-service resource), optional ``portCallServiceID``, ``portCallServiceTypeCode``,
   ``portCallServiceEventTypeCode``, ``portCallPhaseTypeCode``, ``facilityTypeCode``, ``classifierCode``,
-  ``dateTime`` (with zone), ``replyToTimestampID``, ``delayReasonCode``, ``remark``, ``isFYI``.
+  ``dateTime`` (with zone, within the range of :mod:`quayside.visibility.timeparse`),
+  ``replyToTimestampID``, ``delayReasonCode``, ``remark``, ``isFYI``.
 
 The service / event / classifier conditions of the spec are the table :data:`SERVICE_RULES`. One deviation:
 ``ANCHORAGE`` also takes ``ARRI`` (JIT 1.x "arrival at anchorage"), which is what the vessel-call reads and
@@ -32,8 +33,8 @@ from typing import Any, TypeVar
 from quayside.errors import InputError
 from quayside.store.types import JitEventType, JitFacilityType, JitServiceType
 from quayside.vessels.registry import imo_check_digit_ok
+from quayside.visibility import timeparse
 from quayside.visibility.codes import is_unlocode
-from quayside.visibility.documents import parse_datetime
 from quayside.visibility.model import Classifier
 from quayside.visibility.rejects import Reject
 
@@ -262,11 +263,11 @@ def _timestamp(index: int, doc: Any) -> JitTimestamp:
         raise JitFieldError(
             "classifierCode", f"{service.value} has actual (ACT) timestamps only", classifier.value
         )
-    when = parse_datetime(_get(doc, "dateTime", required=True))
-    if when is None:
-        raise JitFieldError(
-            "dateTime", "must be an ISO 8601 date-time with a zone offset", doc.get("dateTime")
-        )
+    raw_when = _get(doc, "dateTime", required=True)
+    try:
+        when = timeparse.parse_datetime(raw_when, field="dateTime")
+    except InputError as bad:
+        raise JitFieldError("dateTime", bad.message, raw_when) from None
     phase = _code(PortCallPhaseTypeCode, doc, "portCallPhaseTypeCode")
     service_id = _uuid(doc, "portCallServiceID") or stable_id(call_id, service.value, event.value, phase)
     return JitTimestamp(

@@ -37,7 +37,9 @@ class NormalizedEvent:
     ``event_type_code`` is the DCSA code of the event's type: ``equipmentEventTypeCode`` (LOAD, DISC, GTIN,
     GTOT, ...), ``transportEventTypeCode`` (ARRI, DEPA) or ``shipmentEventTypeCode`` (RECE, ... , HOLD, RELS).
     ``idempotency_key`` is a stable hash of the event's content, so that the same event loaded twice (from
-    the same or another format) is stored once.
+    the same or another format) is stored once. ``publisher_event_id`` and ``publisher_created`` are the
+    ``eventID`` and ``eventCreatedDateTime`` a DCSA publisher sent, when it sent them: the hub keeps them, and
+    an event that carries an ``eventID`` is stored once per publisher and ID, whatever its content.
     """
 
     event_type: EventType
@@ -58,6 +60,8 @@ class NormalizedEvent:
     mode_of_transport: str | None = None  # VESSEL, RAIL, TRUCK, BARGE
     carrier_booking_references: tuple[str, ...] = field(default_factory=tuple)
     transport_document_references: tuple[str, ...] = field(default_factory=tuple)
+    publisher_event_id: str | None = None  # lower-case UUID
+    publisher_created: datetime | None = None  # timezone-aware
     source: str | None = None  # file or request the event came from, for error messages
     record: int | None = None  # index inside source
 
@@ -112,3 +116,4 @@ class MoveCount:
     loads: int
     restows: int = 0
     source: str | None = None
+    record: int | None = None  # where inside source (EDIFACT message number), for error messages

@@ -5,6 +5,7 @@ from quayside.store.models.events import Event, EventDocumentRef, EventParty
 from quayside.store.models.logistics import (
     Booking,
     BookingEquipment,
+    Claim,
     GateTransactionRow,
     MoveCountRow,
     TruckVisitRow,
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "Booking",
     "BookingEquipment",
+    "Claim",
     "Delivery",
     "DeliveryAttempt",
     "DeliveryStatus",

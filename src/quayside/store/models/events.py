@@ -20,7 +20,10 @@ class Event(Base):
     """One :class:`~quayside.visibility.model.NormalizedEvent` as stored.
 
     ``seq`` increases with every insert and never repeats: it is the keyset of pagination (with
-    ``created_at``) and of subscription delivery cursors. ``event_id`` is the public DCSA ``eventID``.
+    ``created_at``) and of subscription delivery cursors. ``event_id`` is the public DCSA ``eventID``: the
+    publisher's own when it sent one, else assigned by the hub. ``created_at`` is when the hub received the
+    event (the order of pages, filters and deliveries); ``publisher_created_at`` the publisher's
+    ``eventCreatedDateTime``, when sent, which the event's documents show instead.
     ``idempotency_key`` is unique, so the same event loaded twice is stored once.
     """
 
@@ -52,6 +55,14 @@ class Event(Base):
     vessel_imo: Mapped[str | None] = mapped_column(String(7))
     mode_of_transport: Mapped[str | None] = mapped_column(String(10))
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The carrier whose shipment the event is about, when known: the poster if it is a carrier, else the
+    #: carrier the event names as vessel operator (quayside.store.authority). Decides which booking links
+    #: may reach the event.
+    carrier_org_id: Mapped[int | None] = mapped_column(Integer)
+    publisher_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Bytes of ``document`` as compact JSON: a page of events ends before it grows past a limit
+    #: (quayside.hub.limits.Limits.page_bytes) without encoding the documents to find out.
+    document_bytes: Mapped[int | None] = mapped_column(Integer)
 
 
 class EventDocumentRef(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quayside.store.models.base import Base, UTCDateTime, enum_column, utcnow
+from quayside.store.types import ClaimKind
 from quayside.visibility.model import TransactionKind
 
 
@@ -38,10 +39,18 @@ class BookingEquipment(Base):
 
 
 class TruckVisitRow(Base):
-    """A stored :class:`~quayside.visibility.model.TruckVisit`; unique per facility and visit reference."""
+    """A stored :class:`~quayside.visibility.model.TruckVisit`; unique per owner, facility and visit reference.
+
+    Visit references are chosen by whoever records the visit, so they are namespaced by that organisation:
+    nobody can pre-empt another's next reference.
+    """
 
     __tablename__ = "truck_visits"
-    __table_args__ = (UniqueConstraint("un_location_code", "facility_code", "visit_id"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "owner_org_id", "un_location_code", "facility_code", "visit_id", name="uq_truck_visits_owner"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[str] = mapped_column(String(50))
@@ -87,4 +96,22 @@ class MoveCountRow(Base):
     loads: Mapped[int] = mapped_column(Integer)
     restows: Mapped[int] = mapped_column(Integer, default=0)
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Claim(Base):
+    """A value a carrier holds: a booking or bill of lading reference, a container, a vessel voyage.
+
+    The first carrier to assert a value (posting an event that names it, linking a booking, opening a port
+    call) holds it; later carriers' assertions stay theirs alone. Written once per value
+    (``INSERT ... ON CONFLICT DO NOTHING``) by :mod:`quayside.store.authority`.
+    """
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_claims_kind_value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind, 3))
+    value: Mapped[str] = mapped_column(String(64))
+    org_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

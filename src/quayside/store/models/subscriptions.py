@@ -32,7 +32,11 @@ class DeliveryStatus(StrEnum):
 class Subscription(Base):
     """One TNT 2.2 event subscription of an organisation.
 
-    ``secret`` holds the decoded bytes of the base64 ``secret`` (the HMAC key); it is never returned.
+    ``secret_token`` (column ``secret``) holds the decoded bytes of the base64 ``secret`` (the HMAC key),
+    encrypted with Fernet under the hub's secret keys (:mod:`quayside.store.secret_keys`, migration 0007);
+    it is never returned. ``api_key_id`` is the API key (``api_keys.id``) that created the subscription: it
+    delivers only while that key is valid and holds ``events:read`` and ``subscriptions``. No foreign key:
+    keys are revoked, never deleted, and a missing one stops the subscription as a revoked one does.
     ``filters`` holds the filter fields of the subscription body as DCSA names them (lists for the code
     filters). ``cursor_seq`` is the highest event ``seq`` the engine has scanned for it. ``lease_owner`` /
     ``lease_until`` let one worker at a time call back for a subscription, so that two workers (the server's
@@ -44,8 +48,9 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[str] = mapped_column(String(36), unique=True)
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    api_key_id: Mapped[int | None] = mapped_column(Integer(), index=True)
     callback_url: Mapped[str] = mapped_column(String(2000))
-    secret: Mapped[bytes] = mapped_column(LargeBinary())
+    secret_token: Mapped[bytes] = mapped_column("secret", LargeBinary())
     filters: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from quayside.store.access import Principal, group_is_large_enough, guard_party_filter
 from quayside.store.models import TruckVisitRow
+from quayside.store.repositories.reads_kpis_trucks import verified_truckers
 
 SECONDS_PER_MINUTE = 60.0
 
@@ -21,7 +22,8 @@ SECONDS_PER_MINUTE = 60.0
 class TurnTimeSummary:
     """Mean truck turn time (gate-in to gate-out) over completed visits.
 
-    ``suppressed`` is True (and the figures None) when fewer distinct trucking companies than the policy's
+    ``suppressed`` is True (and the figures None) when fewer distinct known trucking companies (trucker
+    organisations of the hub, not free-text codes) than the policy's
     minimum group size are behind the figure.
     """
 
@@ -57,7 +59,9 @@ def truck_turn_time(
             *conditions
         )
     ).all()
-    companies = {company for _, _, company in rows}
+    # Only trucking companies the hub knows count: a code in a gate file is free text.
+    verified = verified_truckers(session, {company for _, _, company in rows})
+    companies = {verified[company] for _, _, company in rows if company in verified}
     own_only = trucking_company is not None
     if not rows or not group_is_large_enough(len(companies), own_only=own_only):
         return TurnTimeSummary(None, None, None, suppressed=bool(rows))

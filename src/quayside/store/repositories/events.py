@@ -6,24 +6,29 @@ insertion last, keyset pagination on ``(created_at, seq)`` with an opaque cursor
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol, cast
 
 from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from quayside import json_codec
 from quayside.errors import NotFoundError
 from quayside.store.access import Principal, event_visibility
+from quayside.store.authority import authorise_events, claim, event_carriers, event_claims
 from quayside.store.models import Equipment, Event, EventDocumentRef
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.parties import LinkTarget, add_parties, chunks, insert_rows, link_events
-from quayside.store.types import DocumentRefType, PartyRelation
+from quayside.store.types import DocumentRefType, OrgRole, PartyRelation
 from quayside.visibility import iso6346
 from quayside.visibility.model import EventType, NormalizedEvent
+from quayside.visibility.rejects import Reject
 
 _EVENTS = cast(Table, Event.__table__)
 _REFS = cast(Table, EventDocumentRef.__table__)
@@ -32,17 +37,26 @@ _EQUIPMENT = cast(Table, Equipment.__table__)
 
 @dataclass(frozen=True)
 class InsertResult:
-    """What happened to each event of a batch: ``stored`` and ``duplicates`` as ``(index, eventID)``."""
+    """What happened to each event of a batch: ``stored`` and ``duplicates`` as ``(index, eventID)``;
+    ``refused`` the events the poster may not assert (:mod:`quayside.store.authority`), each naming the rule.
+    """
 
     stored: list[tuple[int, str]] = field(default_factory=list)
     duplicates: list[tuple[int, str]] = field(default_factory=list)
+    refused: list[Reject] = field(default_factory=list)
 
 
 def insert_events(session: Session, events: Sequence[NormalizedEvent], owner: Principal) -> InsertResult:
     """Store ``events`` posted by ``owner``; an event whose idempotency key exists is stored once.
 
-    A duplicate still records ``owner`` as a poster, so that every organisation that reported the event
-    sees it. The caller commits.
+    Each event is first checked against the write policy (:func:`quayside.store.authority.authorise_events`):
+    one ``owner`` may not assert is refused, and its neighbours are stored. A duplicate still records
+    ``owner`` as a poster, so that every organisation that reported the event sees it. A carrier's events
+    claim the references, containers and voyages they name (the first carrier to assert a value holds it).
+    The caller commits.
+
+    An event that carries its publisher's ``eventID`` keeps it as its own and is stored once per publisher
+    and ID (:func:`publisher_key`); an ``eventID`` another organisation's event already has is refused.
 
     The batch costs a fixed number of multi-row statements (look up the keys, insert the new events,
     their references, containers and parties) rather than several per event. A key that a concurrent
@@ -50,6 +64,80 @@ def insert_events(session: Session, events: Sequence[NormalizedEvent], owner: Pr
     """
     # Pending ORM objects (a facility or booking just added) must be visible to the Core statements below.
     session.flush()
+    events = [_publisher_keyed(item, owner.org_id) for item in events]
+    allowed, refused = authorise_events(session, owner, events)
+    allowed, taken = _unclaimed_ids(session, owner, allowed, events)
+    if taken:
+        refused = sorted([*refused, *taken], key=lambda reject: reject.index)
+    if len(allowed) < len(events):
+        keep = {id(item) for item in allowed}
+        index_of = [i for i, item in enumerate(events) if id(item) in keep]
+        inner = insert_events_authorised(session, allowed, owner)
+        return InsertResult(
+            stored=[(index_of[i], event_id) for i, event_id in inner.stored],
+            duplicates=[(index_of[i], event_id) for i, event_id in inner.duplicates],
+            refused=refused,
+        )
+    return insert_events_authorised(session, events, owner)
+
+
+def publisher_key(owner_org_id: int, event_id: str) -> str:
+    """The idempotency key of an event its publisher gave an ``eventID``: the publisher and the ID, not the
+    content, so that re-publishing an event (even corrected) is idempotent, and no other organisation's
+    event can take the key first. The prefix keeps these apart from content hashes."""
+    return "eventID:" + hashlib.sha256(f"{owner_org_id}\0{event_id}".encode()).hexdigest()
+
+
+def _publisher_keyed(item: NormalizedEvent, owner_org_id: int) -> NormalizedEvent:
+    if item.publisher_event_id is None:
+        return item
+    return dataclasses.replace(item, idempotency_key=publisher_key(owner_org_id, item.publisher_event_id))
+
+
+def _unclaimed_ids(
+    session: Session,
+    owner: Principal,
+    allowed: list[NormalizedEvent],
+    events: Sequence[NormalizedEvent],
+) -> tuple[list[NormalizedEvent], list[Reject]]:
+    """``allowed`` without the events whose publisher ``eventID`` another organisation's event has."""
+    wanted = sorted({item.publisher_event_id for item in allowed if item.publisher_event_id is not None})
+    if not wanted:
+        return allowed, []
+    others: set[str] = set()
+    for part in chunks(wanted):
+        statement = select(Event.event_id).where(Event.event_id.in_(part), Event.owner_org_id != owner.org_id)
+        others.update(session.scalars(statement))
+    if not others:
+        return allowed, []
+    position = {id(item): i for i, item in enumerate(events)}
+    kept: list[NormalizedEvent] = []
+    taken: list[Reject] = []
+    for item in allowed:
+        if item.publisher_event_id in others:
+            index = position[id(item)]
+            taken.append(
+                Reject(
+                    item.record if item.record is not None else index,
+                    "eventID",
+                    "another organisation's event already has this eventID; send a new UUID",
+                    item.publisher_event_id,
+                    item.source,
+                )
+            )
+        else:
+            kept.append(item)
+    return kept, taken
+
+
+def insert_events_authorised(
+    session: Session, events: Sequence[NormalizedEvent], owner: Principal
+) -> InsertResult:
+    """:func:`insert_events` for events already checked against the write policy."""
+    carriers = event_carriers(session, owner, events)
+    if owner.role is OrgRole.CARRIER:
+        claim(session, owner.org_id, (value for item in events for value in event_claims(item)))
+    carrier_of = {item.idempotency_key: carrier for item, carrier in zip(events, carriers, strict=True)}
     known = _existing(session, list(dict.fromkeys(item.idempotency_key for item in events)))
     first_index: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
@@ -57,7 +145,8 @@ def insert_events(session: Session, events: Sequence[NormalizedEvent], owner: Pr
         key = item.idempotency_key
         if key not in known and key not in first_index:
             first_index[key] = index
-            rows.append(_row(item, str(uuid.uuid4()), owner.org_id))
+            event_id = item.publisher_event_id or str(uuid.uuid4())
+            rows.append(_row(item, event_id, owner.org_id, carrier_of[key]))
     inserted: dict[str, tuple[int, str]] = {}
     if rows:
         event_ids = {row["idempotency_key"]: row["event_id"] for row in rows}
@@ -88,7 +177,12 @@ def insert_events(session: Session, events: Sequence[NormalizedEvent], owner: Pr
         session,
         [
             LinkTarget(
-                seq, item.un_location_code, item.facility_code, item.equipment_reference, tuple(_refs(item))
+                seq,
+                item.un_location_code,
+                item.facility_code,
+                item.equipment_reference,
+                tuple(_refs(item)),
+                carrier_of[item.idempotency_key],
             )
             for seq, item in new
         ],
@@ -136,12 +230,14 @@ def _refs(item: NormalizedEvent) -> list[tuple[DocumentRefType, str]]:
     return list(dict.fromkeys(refs))
 
 
-def _row(item: NormalizedEvent, event_id: str, owner_org_id: int) -> dict[str, Any]:
+def _row(item: NormalizedEvent, event_id: str, owner_org_id: int, carrier: int | None) -> dict[str, Any]:
     return {
         "event_id": event_id,
         "idempotency_key": item.idempotency_key,
         "owner_org_id": owner_org_id,
+        "carrier_org_id": carrier,
         "created_at": utcnow(),
+        "publisher_created_at": item.publisher_created,
         "event_type": item.event_type,
         "event_type_code": item.event_type_code,
         "classifier": item.classifier,
@@ -157,6 +253,7 @@ def _row(item: NormalizedEvent, event_id: str, owner_org_id: int) -> dict[str, A
         "vessel_imo": item.vessel_imo,
         "mode_of_transport": item.mode_of_transport,
         "document": item.document,
+        "document_bytes": len(json_codec.dumps_bytes(item.document)),
     }
 
 
@@ -173,6 +270,9 @@ class EventRow(Protocol):
     def created_at(self) -> datetime: ...
 
     @property
+    def publisher_created_at(self) -> datetime | None: ...
+
+    @property
     def event_type_code(self) -> str: ...
 
     @property
@@ -185,14 +285,17 @@ READ_COLUMNS = (
     _EVENTS.c.seq,
     _EVENTS.c.event_id,
     _EVENTS.c.created_at,
+    _EVENTS.c.publisher_created_at,
     _EVENTS.c.event_type_code,
     _EVENTS.c.document,
 )
 
 
 def event_document(event: EventRow) -> dict[str, Any]:
-    """The DCSA T&T 2.2 event object of a stored event: its document plus ``eventID`` and creation time."""
-    created = event.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The DCSA T&T 2.2 event object of a stored event: its document plus ``eventID`` and creation time
+    (the publisher's, when it sent one; else when the hub received the event)."""
+    when = event.publisher_created_at or event.created_at
+    created = when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {"eventID": event.event_id, "eventCreatedDateTime": created, **event.document}
 
 
@@ -327,6 +430,22 @@ def _key(event: EventRow) -> PageKey:
     return PageKey(event.created_at, event.seq)
 
 
+#: Bytes a document gains in a page besides itself: its eventID, eventCreatedDateTime and separators.
+_PAGE_OVERHEAD = 100
+
+
+def _within(rows: Sequence[Event], max_bytes: int | None) -> int:
+    """How many of ``rows``, from the first, fit in ``max_bytes`` (always at least one)."""
+    if max_bytes is None:
+        return len(rows)
+    total = 0
+    for count, row in enumerate(rows):
+        total += (row.document_bytes or 0) + _PAGE_OVERHEAD
+        if total > max_bytes and count > 0:
+            return count
+    return len(rows)
+
+
 def list_events(
     session: Session,
     principal: Principal,
@@ -335,11 +454,14 @@ def list_events(
     limit: int,
     after: PageKey | None = None,
     before: PageKey | None = None,
+    max_bytes: int | None = None,
 ) -> EventPage:
     """A page of the events ``principal`` may see that match ``filters``, oldest first.
 
     ``after`` gives the page that follows a key, ``before`` the page that precedes one (at most one of
-    them). The access rule is part of the SQL, so a page is always full when more visible rows exist.
+    them). The access rule is part of the SQL, so a page is always full when more visible rows exist,
+    unless its documents would pass ``max_bytes``: the page then ends early (with at least one event), and
+    the next page starts where it ended.
     """
     base: Select[Event] = select(Event).where(event_visibility(principal), *filters.conditions())
     if before is not None:
@@ -351,13 +473,19 @@ def list_events(
             )
         )
         has_prev = len(rows) > limit
-        rows = list(reversed(rows[:limit]))
+        rows = rows[:limit]
+        kept = _within(rows, max_bytes)
+        has_prev = has_prev or kept < len(rows)
+        rows = list(reversed(rows[:kept]))
         has_next = True
     else:
         query = base if after is None else base.where(_after(after))
         rows = list(session.scalars(query.order_by(Event.created_at, Event.seq).limit(limit + 1)))
         has_next = len(rows) > limit
         rows = rows[:limit]
+        kept = _within(rows, max_bytes)
+        has_next = has_next or kept < len(rows)
+        rows = rows[:kept]
         has_prev = after is not None and bool(rows) and _exists(session, base.where(_before(_key(rows[0]))))
     return EventPage(
         events=rows,

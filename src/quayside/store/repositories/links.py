@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from quayside.errors import ConflictError, InputError, PermissionDeniedError
 from quayside.store.access import Principal
+from quayside.store.authority import claim, may_link_bookings
 from quayside.store.models import Booking, BookingEquipment, Facility, Organisation
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.orgs import get_organisation
 from quayside.store.repositories.parties import link_booking, link_facility
-from quayside.store.types import OrgRole
+from quayside.store.types import ClaimKind, OrgRole
 
 _UNLOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 
@@ -71,9 +72,12 @@ def add_booking_link(
 ) -> tuple[Booking, int]:
     """A carrier links its booking and/or bill of lading to a cargo owner and containers.
 
-    Returns the booking and the number of stored events newly linked to it.
+    The references and containers are claimed for the carrier where nobody holds them yet
+    (:mod:`quayside.store.authority`); the link reaches the carrier's own events and the events of no
+    carrier whose values it holds — never another carrier's. Returns the booking and the number of stored
+    events newly linked to it (so it tells nothing about another carrier's records).
     """
-    if carrier.role is not OrgRole.CARRIER:
+    if not may_link_bookings(carrier):
         raise PermissionDeniedError("only a carrier can link its bookings", source=carrier.org_name)
     if not carrier_booking_reference and not transport_document_reference:
         raise InputError(
@@ -105,4 +109,10 @@ def add_booking_link(
             )
         session.add(BookingEquipment(booking_id=booking.id, equipment_reference=reference))
     session.flush()
+    claims = [(ClaimKind.EQUIPMENT, reference) for reference in containers]
+    if carrier_booking_reference:
+        claims.append((ClaimKind.BKG, carrier_booking_reference))
+    if transport_document_reference:
+        claims.append((ClaimKind.TRD, transport_document_reference))
+    claim(session, carrier.org_id, claims)
     return booking, link_booking(session, booking, containers)

@@ -9,26 +9,34 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from quayside.store.access import Principal, truck_visit_visibility
+from quayside.store.authority import authorise_move_counts, authorise_truck_visits
 from quayside.store.models import Facility, GateTransactionRow, MoveCountRow, TruckVisitRow
 from quayside.store.models.base import utcnow
 from quayside.visibility.model import MoveCount, TruckVisit
+from quayside.visibility.rejects import Reject
 
 
 @dataclass(frozen=True)
 class StoreCounts:
-    """How many records were stored and how many were already there (by their natural key)."""
+    """How many records were stored, which were already there (by their natural key), and the records the
+    poster may not assert (:mod:`quayside.store.authority`)."""
 
     stored: int = 0
     duplicates: list[int] = field(default_factory=list)
+    refused: list[Reject] = field(default_factory=list)
 
 
 def store_truck_visits(session: Session, visits: Sequence[TruckVisit], owner: Principal) -> StoreCounts:
-    """Store truck visits; a visit already stored (same port, facility and visit id) is skipped."""
+    """Store the truck visits ``owner`` may record; a visit it already stored (same port, facility and visit
+    id) is skipped. Visit ids are namespaced by their owner: another organisation's visit of the same id is
+    a different visit."""
+    allowed, refused = authorise_truck_visits(session, owner, visits)
     stored = 0
     duplicates: list[int] = []
-    for index, visit in enumerate(visits):
+    for index, visit in enumerate(allowed):
         exists = session.scalar(
             select(TruckVisitRow.id).where(
+                TruckVisitRow.owner_org_id == owner.org_id,
                 TruckVisitRow.un_location_code == visit.un_location_code,
                 TruckVisitRow.facility_code == visit.facility_code,
                 TruckVisitRow.visit_id == visit.visit_id,
@@ -64,7 +72,7 @@ def store_truck_visits(session: Session, visits: Sequence[TruckVisit], owner: Pr
             )
         stored += 1
     session.flush()
-    return StoreCounts(stored=stored, duplicates=duplicates)
+    return StoreCounts(stored=stored, duplicates=duplicates, refused=refused)
 
 
 def operated_by(principal: Principal) -> ColumnElement[bool]:
@@ -92,10 +100,12 @@ def list_truck_visits(session: Session, principal: Principal, *, limit: int = 10
 
 
 def store_move_counts(session: Session, counts: Sequence[MoveCount], owner: Principal) -> StoreCounts:
-    """Store move counts; a call already counted (same vessel, voyage, port, facility) is skipped."""
+    """Store the move counts ``owner`` may record; a call already counted (same vessel, voyage, port,
+    facility) is skipped."""
+    allowed, refused = authorise_move_counts(session, owner, counts)
     stored = 0
     duplicates: list[int] = []
-    for index, count in enumerate(counts):
+    for index, count in enumerate(allowed):
         exists = session.scalar(
             select(MoveCountRow.id).where(
                 MoveCountRow.vessel_imo == count.vessel_imo,
@@ -124,4 +134,4 @@ def store_move_counts(session: Session, counts: Sequence[MoveCount], owner: Prin
         )
         stored += 1
     session.flush()
-    return StoreCounts(stored=stored, duplicates=duplicates)
+    return StoreCounts(stored=stored, duplicates=duplicates, refused=refused)

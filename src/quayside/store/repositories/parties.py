@@ -4,9 +4,11 @@ Written when an event is stored (poster, terminal of its facility, carrier and c
 bills of lading or containers it names) and again when a facility or booking link is added, so that the
 access rule is a lookup, not a computation at read time.
 
-Known limit: a container link (booking → equipment reference) has no time window, so a container reused
-under a later booking links the earlier booking's parties to its later events too. Carriers should give the
-booking or transport document reference on events wherever they can.
+A booking reaches only the events of its own carrier, or events of no carrier whose matching value (reference
+or container) its carrier holds (:mod:`quayside.store.authority`, "Claims"): another carrier's claim on the
+same value is kept apart. Known limit: claims have no time window, so a container reused under a later
+booking of the same carrier links the earlier booking's parties to its later events too. Carriers should
+give the booking or transport document reference on events wherever they can.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from quayside.store.models import (
     Booking,
     BookingEquipment,
+    Claim,
     Event,
     EventDocumentRef,
     EventParty,
     Facility,
 )
-from quayside.store.types import DocumentRefType, PartyRelation
+from quayside.store.types import ClaimKind, DocumentRefType, PartyRelation
 
 _T = TypeVar("_T")
 
@@ -47,6 +50,7 @@ class LinkTarget:
     facility_code: str | None
     equipment_reference: str | None
     refs: tuple[tuple[DocumentRefType, str], ...] = ()
+    carrier: int | None = None  # the carrier the event is about (events.carrier_org_id)
 
 
 def chunks(values: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_T]]:
@@ -156,7 +160,12 @@ def add_parties(session: Session, rows: Iterable[tuple[int, int, PartyRelation]]
 def link_event(session: Session, event: Event, refs: Iterable[tuple[DocumentRefType, str]]) -> None:
     """Add the parties of a newly stored ``event`` (besides its poster)."""
     target = LinkTarget(
-        event.seq, event.un_location_code, event.facility_code, event.equipment_reference, tuple(refs)
+        event.seq,
+        event.un_location_code,
+        event.facility_code,
+        event.equipment_reference,
+        tuple(refs),
+        event.carrier_org_id,
     )
     link_events(session, [target])
 
@@ -165,9 +174,19 @@ def link_events(session: Session, targets: Sequence[LinkTarget]) -> None:
     """Add the parties of newly stored events (besides their posters), with a few queries per batch.
 
     The terminal operating the event's facility; the carrier and cargo owner of every booking the event
-    names by booking or transport document reference, or through its container.
+    names by booking or transport document reference, or through its container — when the booking's
+    carrier is the event's, or, for an event of no carrier, holds the value that matched.
     """
     operators = _operators(session, {(t.un_location_code, t.facility_code) for t in targets})
+    held = claim_holders(
+        session,
+        [(_CLAIM_OF[kind], value) for t in targets if t.carrier is None for kind, value in t.refs]
+        + [
+            (ClaimKind.EQUIPMENT, t.equipment_reference)
+            for t in targets
+            if t.carrier is None and t.equipment_reference
+        ],
+    )
     by_booking = _booking_parties(
         session,
         Booking.carrier_booking_reference,
@@ -187,14 +206,44 @@ def link_events(session: Session, targets: Sequence[LinkTarget]) -> None:
         bookings: set[tuple[int, int, int | None]] = set()
         for kind, value in target.refs:
             source = by_booking if kind is DocumentRefType.BKG else by_document
-            bookings.update(source.get(value, ()))
+            bookings.update(
+                _reaching(source.get(value, ()), target.carrier, held.get((_CLAIM_OF[kind], value)))
+            )
         if target.equipment_reference:
-            bookings.update(by_container.get(target.equipment_reference, ()))
+            found = by_container.get(target.equipment_reference, ())
+            holder = held.get((ClaimKind.EQUIPMENT, target.equipment_reference))
+            bookings.update(_reaching(found, target.carrier, holder))
         for _, carrier, owner in bookings:
             rows.append((target.seq, carrier, PartyRelation.CARRIER))
             if owner is not None:
                 rows.append((target.seq, owner, PartyRelation.CARGO_OWNER))
     add_parties(session, rows)
+
+
+_CLAIM_OF = {DocumentRefType.BKG: ClaimKind.BKG, DocumentRefType.TRD: ClaimKind.TRD}
+
+
+def _reaching(
+    bookings: Iterable[tuple[int, int, int | None]], carrier: int | None, holder: int | None
+) -> set[tuple[int, int, int | None]]:
+    """The bookings an event reaches: its carrier's, or for an event of no carrier, the value's holder's."""
+    wanted = carrier if carrier is not None else holder
+    return {b for b in bookings if wanted is not None and b[1] == wanted}
+
+
+def claim_holders(
+    session: Session, values: Iterable[tuple[ClaimKind, str | None]]
+) -> dict[tuple[ClaimKind, str], int]:
+    """The holder of each value that has one (table ``claims``, see :mod:`quayside.store.authority`)."""
+    wanted = sorted({(kind.value, value) for kind, value in values if value})
+    out: dict[tuple[ClaimKind, str], int] = {}
+    for part in chunks(wanted):
+        statement = select(Claim.kind, Claim.value, Claim.org_id).where(
+            tuple_(Claim.kind, Claim.value).in_(part)
+        )
+        for kind, value, org_id in session.execute(statement):
+            out[(ClaimKind(kind), value)] = org_id
+    return out
 
 
 def _operators(
@@ -266,12 +315,50 @@ def link_booking(session: Session, booking: Booking, equipment: Iterable[str]) -
                 EventDocumentRef.ref_value == booking.transport_document_reference,
             )
         )
+    # The booking reaches its carrier's events, and events of no carrier whose value its carrier holds.
+    carrier = booking.carrier_org_id
+    held_refs = {
+        (kind, value)
+        for (kind, value), org in claim_holders(
+            session,
+            [
+                (ClaimKind.BKG, booking.carrier_booking_reference),
+                (ClaimKind.TRD, booking.transport_document_reference),
+            ],
+        ).items()
+        if org == carrier
+    }
     seqs: set[int] = set()
     if conditions:
-        seqs.update(session.scalars(select(EventDocumentRef.event_seq).where(or_(*conditions))))
+        statement = (
+            select(
+                EventDocumentRef.event_seq,
+                EventDocumentRef.ref_type,
+                EventDocumentRef.ref_value,
+                Event.carrier_org_id,
+            )
+            .join(Event, Event.seq == EventDocumentRef.event_seq)
+            .where(or_(*conditions))
+        )
+        for seq, kind, value, event_carrier in session.execute(statement):
+            if event_carrier == carrier or (
+                event_carrier is None and (_CLAIM_OF[DocumentRefType(kind)], value) in held_refs
+            ):
+                seqs.add(seq)
     containers = list(equipment)
     if containers:
-        seqs.update(session.scalars(select(Event.seq).where(Event.equipment_reference.in_(containers))))
+        held = {
+            v
+            for (_, v), org in claim_holders(session, [(ClaimKind.EQUIPMENT, c) for c in containers]).items()
+            if org == carrier
+        }
+        for part in chunks(containers):
+            by_container = select(Event.seq, Event.equipment_reference, Event.carrier_org_id).where(
+                Event.equipment_reference.in_(part)
+            )
+            for seq, reference, event_carrier in session.execute(by_container):
+                if event_carrier == carrier or (event_carrier is None and reference in held):
+                    seqs.add(seq)
     rows: list[tuple[int, int, PartyRelation]] = []
     for seq in seqs:
         rows.append((seq, booking.carrier_org_id, PartyRelation.CARRIER))

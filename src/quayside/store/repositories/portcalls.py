@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 
 from quayside.errors import InputError, NotFoundError
 from quayside.store.access import Principal
+from quayside.store.authority import claim, voyage_value
 from quayside.store.models import Facility, PortCall, PortCallTimestamp, Vessel
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.reads_calls import call_visibility
-from quayside.store.types import JitEventType, JitFacilityType, JitServiceType, OrgRole
+from quayside.store.types import ClaimKind, JitEventType, JitFacilityType, JitServiceType, OrgRole
 from quayside.visibility.jit import JitPortCall, JitTimestamp
 from quayside.visibility.model import Classifier
 from quayside.visibility.rejects import Reject
@@ -73,8 +74,14 @@ def add_port_call(
     vessel_name: str | None = None,
     mmsi: int | None = None,
 ) -> PortCall:
-    """Open a port call of a vessel (``jit_port_call_id``: its JIT ``portCallID``, unique)."""
+    """Open a port call of a vessel (``jit_port_call_id``: its JIT ``portCallID``, unique).
+
+    A carrier opening a call claims its voyage (:mod:`quayside.store.authority`) where nobody holds it.
+    """
     vessel = upsert_vessel(session, vessel_imo, name=vessel_name, mmsi=mmsi)
+    voyage = voyage_value(vessel_imo, carrier_voyage_number)
+    if owner.role is OrgRole.CARRIER and voyage is not None:
+        claim(session, owner.org_id, [(ClaimKind.VOYAGE, voyage)])
     call = PortCall(
         jit_port_call_id=jit_port_call_id,
         terminal_call_id=terminal_call_id,

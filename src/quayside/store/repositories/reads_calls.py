@@ -6,8 +6,10 @@ and berth departure (BERTH DEPA ACT) as last line. Moves come from the call's mo
 without one, from its actual LOAD and DISC equipment events (distinct containers).
 
 Who sees a call: the port authority of its port, the operator of its terminal, the organisation that
-opened it or posted one of its timestamps, and the carrier that reported the voyage (a carrier that owns a
-stored event with the call's vessel, voyage and port). Everybody else is told it does not exist.
+opened it or posted one of its timestamps, and the carrier that holds the call's voyage (the first carrier
+to assert that vessel and voyage, :mod:`quayside.store.authority`: posting an event about it, opening a
+call for it). A later carrier's event naming the same vessel and voyage grants it nothing. Everybody else
+is told it does not exist.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 from quayside.errors import NotFoundError
 from quayside.store.access import Principal
 from quayside.store.models import (
+    Claim,
     Event,
     Facility,
     MoveCountRow,
@@ -29,7 +32,7 @@ from quayside.store.models import (
     PortCallTimestamp,
     Vessel,
 )
-from quayside.store.types import JitEventType, JitServiceType, OrgRole
+from quayside.store.types import ClaimKind, JitEventType, JitServiceType, OrgRole
 from quayside.visibility import kpis
 from quayside.visibility.codes import EquipmentEventTypeCode
 from quayside.visibility.model import Classifier, MoveCount
@@ -62,17 +65,16 @@ def call_visibility(principal: Principal) -> ColumnElement[bool]:
             PortCall.facility_id.in_(select(Facility.id).where(Facility.operator_org_id == principal.org_id))
         )
     if principal.role is OrgRole.CARRIER:
-        reported = (
-            select(Event.seq)
-            .join(Vessel, Vessel.imo == Event.vessel_imo)
+        held = (
+            select(Claim.id)
+            .join(Vessel, Vessel.id == PortCall.vessel_id)
             .where(
-                Event.owner_org_id == principal.org_id,
-                Vessel.id == PortCall.vessel_id,
-                Event.carrier_voyage_number == PortCall.carrier_voyage_number,
-                Event.un_location_code == PortCall.un_location_code,
+                Claim.kind == ClaimKind.VOYAGE,
+                Claim.value == Vessel.imo + "/" + PortCall.carrier_voyage_number,
+                Claim.org_id == principal.org_id,
             )
         )
-        rules.append(reported.exists())
+        rules.append(held.exists())
     return or_(*rules)
 
 

@@ -3,7 +3,9 @@
 The stored equipment events of the containers whose dwell ends in the query's days are turned back into
 :class:`NormalizedEvent` and paired by the pure functions of ``visibility/kpis.py`` (a frame with
 ``equipment_reference``, ``facility_code``, ``end`` and ``dwell_h``). The party behind a container is the
-carrier linked to it (``event_parties``); without one, the ISO 6346 owner code (first three letters).
+carrier linked to it (``event_parties``), an organisation the hub knows; a container without one is
+measured but stands for no party (its ISO 6346 owner code is free text, and invented codes must not lift a
+small group over the suppression threshold).
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ from quayside.store.models import Event, EventParty
 from quayside.store.repositories.reads_kpis_groups import Collected, KpiQuery
 from quayside.store.types import PartyRelation
 from quayside.visibility.model import Classifier, EventType, NormalizedEvent
-
-#: ISO 6346: the owner code is the first three letters of the container number.
-OWNER_CODE_LENGTH = 3
 
 
 def normalized_event(row: Event) -> NormalizedEvent:
@@ -94,9 +93,10 @@ def container_dwells(
             continue
         reference = item["equipment_reference"]
         parties, values = collected.setdefault((item["facility_code"], query.day(item["end"])), (set(), []))
-        parties.update(carriers.get(reference) or {f"bic:{reference[:OWNER_CODE_LENGTH]}"})
+        # Only carriers known to the hub count: an owner code is free text, as good as invented.
+        parties.update(carriers.get(reference, ()))
         values.append(item["dwell_h"])
     return collected
 
 
-__all__ = ["OWNER_CODE_LENGTH", "container_dwells", "normalized_event"]
+__all__ = ["container_dwells", "normalized_event"]

@@ -1,7 +1,10 @@
 """Truck-visit KPIs: truck turn time and dual-transaction share, per terminal and gate-in day.
 
-The party behind a visit is its trucking company. Visits are read from ``truck_visits`` with their
-``gate_transactions`` and handed to the pure functions of ``visibility/kpis.py`` as :class:`TruckVisit`.
+The party behind a visit is its trucking company — counted only when it is an organisation the hub knows
+(a trucker whose code it is): a trucking code written into a gate file is free text, and invented
+companies must not lift a one-company group over the suppression threshold. Visits are read from
+``truck_visits`` with their ``gate_transactions`` and handed to the pure functions of
+``visibility/kpis.py`` as :class:`TruckVisit`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quayside.store.models import GateTransactionRow, TruckVisitRow
+from quayside.store.models import GateTransactionRow, Organisation, TruckVisitRow
 from quayside.store.repositories.reads_kpis_groups import Collected, KpiQuery
+from quayside.store.types import OrgRole
 from quayside.visibility import kpis
 from quayside.visibility.model import GateTransaction, TruckVisit
 
@@ -47,6 +51,20 @@ def truck_visits(session: Session, query: KpiQuery, *, completed: bool) -> Colle
             transactions[tx.truck_visit_id].append(
                 GateTransaction(tx.equipment_reference, tx.kind, tx.empty_indicator)
             )
+    codes = sorted({row.trucking_company for row in rows})
+    verified = (
+        {
+            code: org_id
+            for code, org_id in session.execute(
+                select(Organisation.code, Organisation.id).where(
+                    Organisation.role == OrgRole.TRUCKER, Organisation.code.in_(codes)
+                )
+            )
+            if code
+        }
+        if codes
+        else {}
+    )
     collected: Collected = {}
     for row in rows:
         visit = TruckVisit(
@@ -60,9 +78,20 @@ def truck_visits(session: Session, query: KpiQuery, *, completed: bool) -> Colle
             transactions=tuple(transactions[row.id]),
         )
         parties, items = collected.setdefault((row.facility_code, query.day(row.gate_in)), (set(), []))
-        parties.add(row.trucking_company)
+        if row.trucking_company in verified:
+            parties.add(f"org:{verified[row.trucking_company]}")
         items.append(visit)
     return collected
+
+
+def verified_truckers(session: Session, codes: set[str]) -> dict[str, int]:
+    """The trucking codes among ``codes`` that belong to a trucker organisation of the hub, with its id."""
+    if not codes:
+        return {}
+    statement = select(Organisation.code, Organisation.id).where(
+        Organisation.role == OrgRole.TRUCKER, Organisation.code.in_(sorted(codes))
+    )
+    return {code: org_id for code, org_id in session.execute(statement) if code}
 
 
 def turn_time_values(items: list[TruckVisit], bin_min: float) -> dict[str, Any]:
@@ -84,4 +113,4 @@ def dual_share_values(items: list[TruckVisit]) -> dict[str, Any]:
     return {"count": len(items), "dual_share": kpis.dual_transaction_share(items)}
 
 
-__all__ = ["dual_share_values", "truck_visits", "turn_time_values"]
+__all__ = ["dual_share_values", "truck_visits", "turn_time_values", "verified_truckers"]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -253,25 +256,89 @@ def check_callback_url(url: Any, *, field: str = "callbackUrl") -> str:
 ALLOW_PRIVATE_ENV = "QUAYSIDE_ALLOW_PRIVATE_CALLBACKS"
 
 
+@dataclass(frozen=True)
+class CallbackAddress:
+    """The checked addresses a callback may connect to, in the resolver's order; or why it may not be called.
+
+    Either ``addresses`` (IP addresses, as text) is non-empty, or ``refused`` (a message) is set.
+    """
+
+    addresses: tuple[str, ...]
+    refused: str | None = None
+
+    @property
+    def address(self) -> str | None:
+        """The first address to connect to, or None when refused."""
+        return self.addresses[0] if self.addresses else None
+
+
+def private_callbacks_allowed() -> bool:
+    """Whether the operator allows callbacks into its own networks (``QUAYSIDE_ALLOW_PRIVATE_CALLBACKS=1``)."""
+    return os.environ.get(ALLOW_PRIVATE_ENV, "") == "1"
+
+
+def _is_local_name(name: str) -> bool:
+    return name == "localhost" or name.endswith(".localhost")
+
+
+def _first_blocked(addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> str | None:
+    for address in addresses:
+        if not address.is_global or address.is_multicast:
+            return str(address)
+    return None
+
+
+def resolve_callback_address(host: str) -> CallbackAddress:
+    """Resolve ``host`` once, check every address it has, and name the ones to connect to.
+
+    The delivery connects to a returned address itself (keeping the host name for the ``Host`` header
+    and for TLS), so a name that resolves to a public address when checked cannot send the connection
+    elsewhere by resolving differently a moment later (DNS rebinding). A literal IP is taken as it stands.
+    Unless :func:`private_callbacks_allowed`, a name with any loopback, private, link-local, multicast or
+    otherwise reserved address is refused, as is ``localhost``.
+    """
+    name = host.strip("[]").lower()
+    allowed = private_callbacks_allowed()
+    if not name:
+        return CallbackAddress((), "callback URL has no host")
+    if _is_local_name(name) and not allowed:
+        return CallbackAddress((), _refusal(name))
+    try:
+        candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ipaddress.ip_address(name)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+        except OSError as exc:
+            return CallbackAddress((), f"cannot resolve callback host {name}: {exc}")
+        candidates = list(
+            dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos)
+        )
+        if not candidates:
+            return CallbackAddress((), f"callback host {name} has no address")
+    blocked = None if allowed else _first_blocked(candidates)
+    if blocked is not None:
+        return CallbackAddress((), _refusal(blocked))
+    return CallbackAddress(tuple(str(address) for address in candidates))
+
+
+def _refusal(address: str) -> str:
+    return f"callback address {address} is on a loopback, private or reserved network; not sent"
+
+
 def blocked_callback_address(host: str, *, resolve: bool = True) -> str | None:
     """The first address of ``host`` that callbacks may not reach, or None when all are allowed.
 
     A literal IP (or ``localhost``) is judged as it stands; with ``resolve`` a name is looked up and every
-    address it resolves to is judged, so that a name pointing inside the network is refused at delivery
-    time even when it looked harmless at subscription time. A name that does not resolve is not blocked
-    here (the delivery then fails as unreachable).
+    address it resolves to is judged. A name that does not resolve is not blocked here. The delivery does
+    not call this: it uses :func:`resolve_callback_address`, which also names the address to connect to.
     """
-    import ipaddress
-    import os
-    import socket
-
-    if os.environ.get(ALLOW_PRIVATE_ENV, "") == "1":
+    if private_callbacks_allowed():
         return None
     name = host.strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
+    if _is_local_name(name):
         return name
     try:
-        candidates = [ipaddress.ip_address(name)]
+        candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ipaddress.ip_address(name)]
     except ValueError:
         if not resolve:
             return None
@@ -279,8 +346,5 @@ def blocked_callback_address(host: str, *, resolve: bool = True) -> str | None:
             infos = socket.getaddrinfo(name, None)
         except OSError:
             return None
-        candidates = [ipaddress.ip_address(info[4][0]) for info in infos]
-    for address in candidates:
-        if not address.is_global or address.is_multicast:
-            return str(address)
-    return None
+        candidates = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return _first_blocked(candidates)

@@ -5,6 +5,12 @@ A subscription belongs to one organisation: every read and write here takes the 
 Which events a subscription receives is decided by its filters *and* by :func:`event_visibility` of its
 owner, evaluated when events are queued and again when they are sent.
 
+A subscription also follows the API key that made it: making one takes a key with ``subscriptions`` and
+``events:read`` (the callbacks carry events), and it delivers only while that key is valid and holds both
+(:func:`stop_reason`); once the key is revoked it is stopped for good and says so
+(:func:`subscription_documents`). Its secret is kept encrypted (:mod:`quayside.store.secret_keys`):
+:func:`subscription_secret` opens it for signing.
+
 What a subscription may contain (filters, secret, callback address) is checked in
 :mod:`quayside.store.repositories.subscription_rules`.
 """
@@ -12,15 +18,24 @@ What a subscription may contain (filters, secret, callback address) is checked i
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from quayside.errors import NotFoundError
+from quayside.errors import NotFoundError, PermissionDeniedError
 from quayside.store.access import Principal, event_visibility
-from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus, Event, Organisation, Subscription
+from quayside.store.models import (
+    ApiKey,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Event,
+    Organisation,
+    Subscription,
+)
 from quayside.store.models.base import utcnow
 from quayside.store.repositories._dialect import insert_ignore
 from quayside.store.repositories.orgs import principal_for
@@ -30,16 +45,104 @@ from quayside.store.repositories.subscription_rules import (
     check_callback_url,
     decode_secret,
 )
+from quayside.store.secret_keys import secret_keys
+from quayside.store.types import Scope
+
+#: The scopes a subscription's key must hold for it to be made and to deliver: it pushes events.
+SUBSCRIPTION_SCOPES = (Scope.SUBSCRIPTIONS, Scope.EVENTS_READ)
 
 
-def subscription_document(subscription: Subscription) -> dict[str, Any]:
-    """The TNT 2.2 ``subscription`` object: ID, callback and filters; never the secret."""
+@dataclass(frozen=True)
+class KeyState:
+    """The API key a subscription follows: its id (prefix), and why it stops delivering (None: it runs)."""
+
+    key_id: str | None
+    stop_reason: str | None
+
+
+def subscription_document(subscription: Subscription, key: KeyState | None = None) -> dict[str, Any]:
+    """The TNT 2.2 ``subscription`` object: ID, callback and filters; never the secret.
+
+    With ``key``, the Quayside extension fields follow: ``apiKeyID`` (the id of the key that made it),
+    ``deliveryStatus`` (``active`` or ``stopped``) and, when stopped, ``stoppedReason``.
+    """
     filters = SubscriptionFilters.from_dcsa(subscription.filters)
-    return {
+    document: dict[str, Any] = {
         "subscriptionID": subscription.subscription_id,
         "callbackUrl": subscription.callback_url,
         **filters.to_dcsa(),
     }
+    if key is not None:
+        document["apiKeyID"] = key.key_id
+        document["deliveryStatus"] = "active" if key.stop_reason is None else "stopped"
+        if key.stop_reason is not None:
+            document["stoppedReason"] = key.stop_reason
+    return document
+
+
+def subscription_documents(session: Session, rows: list[Subscription]) -> list[dict[str, Any]]:
+    """:func:`subscription_document` of each row, with the state of its key (one query for them all)."""
+    ids = {row.api_key_id for row in rows if row.api_key_id is not None}
+    found = {key.id: key for key in session.scalars(select(ApiKey).where(ApiKey.id.in_(ids)))} if ids else {}
+    return [subscription_document(row, _key_state(row, found.get(row.api_key_id or -1))) for row in rows]
+
+
+def stop_reason(session: Session, subscription: Subscription) -> str | None:
+    """Why ``subscription`` may no longer deliver (its key is gone, revoked or lacks a scope), or None."""
+    key = session.get(ApiKey, subscription.api_key_id) if subscription.api_key_id is not None else None
+    return _key_state(subscription, key).stop_reason
+
+
+def _key_state(subscription: Subscription, key: ApiKey | None) -> KeyState:
+    if subscription.api_key_id is None:
+        return KeyState(
+            None,
+            "no API key is recorded for it (it was made before keys were recorded and no "
+            "valid key of its organisation could have made it); make it again",
+        )
+    if key is None or key.org_id != subscription.owner_org_id:
+        return KeyState(None, "the API key that made it no longer exists")
+    if key.revoked_at is not None:
+        when = key.revoked_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return KeyState(key.prefix, f"the API key {key.prefix} that made it was revoked at {when}")
+    held = set(key.scopes.split())
+    for scope in SUBSCRIPTION_SCOPES:
+        if scope.value not in held:
+            return KeyState(
+                key.prefix, f"the API key {key.prefix} that made it lacks the scope '{scope.value}'"
+            )
+    return KeyState(key.prefix, None)
+
+
+def _creating_key(session: Session, owner: Principal) -> int:
+    """The id of the valid key ``owner`` acts with, which the new subscription will follow."""
+    for scope in SUBSCRIPTION_SCOPES:
+        owner.require(scope)
+    key_id = None
+    if owner.key_prefix is not None:
+        key_id = session.scalar(
+            select(ApiKey.id).where(
+                ApiKey.prefix == owner.key_prefix,
+                ApiKey.org_id == owner.org_id,
+                ApiKey.revoked_at.is_(None),
+            )
+        )
+    if key_id is None:
+        raise PermissionDeniedError(
+            "a subscription is made with a valid API key, and delivers only while that key is valid",
+            source=owner.org_name,
+            hint="make it through the API with a key that has the scopes subscriptions and events:read",
+        )
+    return key_id
+
+
+def _encrypt(session: Session, secret: bytes) -> bytes:
+    return secret_keys(session.get_bind().engine.url, create=True).encrypt(secret)
+
+
+def subscription_secret(session: Session, subscription: Subscription) -> bytes:
+    """The decrypted HMAC key of ``subscription`` (:class:`~quayside.errors.ConfigError` without its key)."""
+    return secret_keys(session.get_bind().engine.url).decrypt(subscription.secret_token)
 
 
 def create_subscription(
@@ -51,14 +154,21 @@ def create_subscription(
     filters: SubscriptionFilters,
     now: datetime | None = None,
 ) -> Subscription:
-    """A new subscription of ``owner``; it receives events stored from now on. The caller commits."""
+    """A new subscription of ``owner``; it receives events stored from now on. The caller commits.
+
+    ``owner`` must act with a valid API key holding ``subscriptions`` and ``events:read``
+    (:class:`~quayside.errors.PermissionDeniedError` otherwise): the subscription follows that key.
+    """
     now = now or utcnow()
+    key_id = _creating_key(session, owner)
+    url = check_callback_url(callback_url)
     high = session.scalar(select(func.max(Event.seq))) or 0
     row = Subscription(
         subscription_id=str(uuid.uuid4()),
         owner_org_id=owner.org_id,
-        callback_url=check_callback_url(callback_url),
-        secret=secret,
+        api_key_id=key_id,
+        callback_url=url,
+        secret_token=_encrypt(session, secret),
         filters=filters.to_dcsa(),
         created_at=now,
         updated_at=now,
@@ -114,7 +224,7 @@ def update_subscription(
 def set_secret(session: Session, owner: Principal, subscription_id: str, secret: bytes) -> None:
     """Replace the HMAC key; deliveries not yet sent are signed with the new one."""
     row = get_subscription(session, owner, subscription_id)
-    row.secret = secret
+    row.secret_token = _encrypt(session, secret)
     row.updated_at = utcnow()
     session.flush()
 
@@ -292,6 +402,18 @@ def pending_batch(session: Session, subscription_pk: int, *, limit: int) -> list
     )
 
 
+def withhold_pending(session: Session, subscription_pk: int, reason: str) -> int:
+    """Mark every pending delivery of a stopped subscription ``withheld`` with ``reason``; their number."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.subscription_pk == subscription_pk, Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.WITHHELD, last_error=reason[:500])
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def visible_events(session: Session, owner: Principal, seqs: list[int]) -> dict[int, Event]:
     """The events among ``seqs`` that ``owner`` may see now, by seq."""
     if not seqs:
@@ -302,6 +424,8 @@ def visible_events(session: Session, owner: Principal, seqs: list[int]) -> dict[
 
 __all__ = [
     "FILTER_FIELDS",
+    "SUBSCRIPTION_SCOPES",
+    "KeyState",
     "SubscriptionFilters",
     "check_callback_url",
     "claim",
@@ -318,7 +442,11 @@ __all__ = [
     "release",
     "replay_failed",
     "set_secret",
+    "stop_reason",
     "subscription_document",
+    "subscription_documents",
+    "subscription_secret",
     "update_subscription",
     "visible_events",
+    "withhold_pending",
 ]

@@ -12,12 +12,17 @@ BAPLIE      bayplan of a departing vessel                     :class:`MoveCount`
 ==========  ================================================  ==============================
 
 A message with a bad segment is rejected whole (the reject names the UNH reference, the segment number and
-the element); the other messages of the interchange are kept. CODECO reports container moves, not truck
-visits, so ``truck_visits`` stays empty here: truck visits come from the gate CSV (:mod:`..csvfeeds`).
+the element); the other messages of the interchange are kept, even when a message fails in a way no check
+foresaw (it is then rejected as a whole, naming its UNH reference). Only an interchange that cannot be read
+at all (no ``UNH``, a cut-short ``UNA``) is an :class:`~quayside.errors.InputError`. CODECO reports
+container moves, not truck visits, so ``truck_visits`` stays empty here: truck visits come from the gate
+CSV (:mod:`..csvfeeds`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +43,7 @@ _EVENT_MAPPERS: dict[str, Callable[[Message, str | None], list[NormalizedEvent]]
     "COPRAR": coprar.map_message,
 }
 _COUNT_MAPPERS: dict[str, Callable[[Message, str | None], list[MoveCount]]] = {"BAPLIE": baplie.map_message}
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,14 +63,14 @@ def parse_edifact(text: str, *, source: str | None = None) -> EdifactResult:
     Raises
     ------
     InputError
-        When ``text`` is not a string or holds no UNH message at all.
+        When ``text`` is not a string, its ``UNA`` is cut short, or it holds no UNH message at all.
     """
     if not isinstance(text, str):
         raise InputError("EDIFACT interchange must be text", source=source, value=type(text).__name__)
     with warnings.catch_warnings():
         # pydifact warns when it has no directory files to validate segments against; we validate ourselves
         warnings.simplefilter("ignore", MissingImplementationWarning)
-        messages = split_messages(text)
+        messages = split_messages(text, source=source)
     if not messages:
         raise InputError("no UNH message found", source=source, hint="is this an EDIFACT interchange?")
     result = EdifactResult(messages=len(messages))
@@ -77,7 +83,8 @@ def parse_edifact(text: str, *, source: str | None = None) -> EdifactResult:
             if message.type_code in _EVENT_MAPPERS:
                 result.events.extend(_EVENT_MAPPERS[message.type_code](message, source))
             elif message.type_code in _COUNT_MAPPERS:
-                result.move_counts.extend(_COUNT_MAPPERS[message.type_code](message, source))
+                counts = _COUNT_MAPPERS[message.type_code](message, source)
+                result.move_counts.extend(dataclasses.replace(c, record=message.index) for c in counts)
             else:
                 known = ", ".join(sorted([*_EVENT_MAPPERS, *_COUNT_MAPPERS]))
                 result.rejects.append(
@@ -91,4 +98,10 @@ def parse_edifact(text: str, *, source: str | None = None) -> EdifactResult:
                 )
         except MessageError as error:
             result.rejects.append(reject_for(message, error, source))
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            # A shape the mappers did not foresee: this message is rejected, the others are kept.
+            _log.warning("message %d of %s could not be mapped: %r", message.index, source, exc)
+            result.rejects.append(
+                Reject(message.index, f"UNH {message.reference}", "message could not be mapped", None, source)
+            )
     return result

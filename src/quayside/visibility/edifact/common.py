@@ -8,7 +8,13 @@ each segment is tokenised on its own with pydifact, and segments are grouped int
 Timestamps: DTM format 203 (``CCYYMMDDHHMM``) and 204 (``CCYYMMDDHHMMSS``) have no zone; formats 205
 (``CCYYMMDDHHMMZHHMM``, Z = ``+``/``-``) and 303 (``CCYYMMDDHHMMZZZ``, ZZZ = ``UTC``/``GMT`` or a signed
 hour offset such as ``+09``) carry one. A zone-less time takes the zone of the event's port from
-``data/unlocode_timezones.csv``; when the port is unknown the message is rejected, never guessed.
+``data/unlocode_timezones.csv``; when the port is unknown the message is rejected, never guessed. An offset
+that cannot be one (hours over 23, minutes over 59) or a time outside the range of
+:mod:`quayside.visibility.timeparse` once in UTC rejects the message too.
+
+The service string advice ``UNA`` is the three letters and exactly six service characters; a shorter one
+(the text ends, or a letter, digit or line break comes first) leaves the whole interchange unreadable
+(:class:`~quayside.errors.InputError` naming ``UNA``).
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from pydifact.control.characters import Characters
-from pydifact.exceptions import EDISyntaxError
+from pydifact.exceptions import EDISyntaxError, ValidationError
 from pydifact.parser import Parser, TokenIterator
 from pydifact.tokenizer import Tokenizer
 
-from quayside.visibility import iso6346
+from quayside.errors import InputError
+from quayside.visibility import iso6346, timeparse
 from quayside.visibility.codes import EmptyIndicator, ModeOfTransport, is_unlocode
 from quayside.visibility.rejects import Reject
 from quayside.visibility.timezones import port_zone
@@ -43,6 +50,16 @@ FULL_EMPTY_8169: dict[str, EmptyIndicator] = {"4": EmptyIndicator.EMPTY, "5": Em
 
 #: DE 1153 reference qualifier (RFF) → the event field it fills.
 REFERENCE_1153: dict[str, str] = {"BN": "booking", "BM": "transport_document", "VON": "voyage"}
+
+#: Longest value of the elements that become DCSA fields: the TNT 2.2 ``maxLength`` of that field. A longer
+#: value rejects its message (it would not fit the stored document).
+MAX_LENGTH: dict[str, int] = {
+    "terminal": 6,  # LOC C519 DE 3223 -> facilityCode
+    "size_type": 4,  # EQD C224 DE 8155 -> ISOEquipmentCode
+    "voyage": 50,  # TDT DE 8028, RFF VON -> carrierVoyageNumber
+    "booking": 35,  # RFF BN -> carrierBookingReference
+    "transport_document": 20,  # RFF BM -> transportDocumentReference
+}
 
 #: DE 2379 date/time format → (strptime pattern of the date-time part, length of that part).
 _DTM_FORMATS: dict[str, tuple[str, int]] = {
@@ -107,10 +124,45 @@ def reject_for(message: Message, error: MessageError, source: str | None) -> Rej
     return Reject(message.index, where, error.reason, error.value, source)
 
 
-def _characters(text: str) -> tuple[Characters, str]:
+#: ``UNA`` and its six service characters: component and element separators, decimal mark, release
+#: character, a reserved character and the segment terminator (ISO 9735, service string advice).
+_UNA_LENGTH = 9
+
+
+def _service_characters(advice: str) -> int:
+    """How many of the characters after ``UNA`` can be service characters: a letter, a digit or a line
+    break is where the advice was cut short and the next segment (or the end) begins."""
+    count = 0
+    for char in advice[3:_UNA_LENGTH]:
+        if char.isalnum() or char in "\r\n":
+            break
+        count += 1
+    return count
+
+
+def _fits(seg: Segment, element: int, name: str, value: str | None) -> str | None:
+    """``value`` when it is no longer than ``MAX_LENGTH[name]``; a :class:`MessageError` otherwise."""
+    limit = MAX_LENGTH[name]
+    if value is not None and len(value) > limit:
+        shown = value[:40] + ("..." if len(value) > 40 else "")
+        raise MessageError(seg, element, f"longer than {limit} characters", shown)
+    return value
+
+
+def _characters(text: str, source: str | None) -> tuple[Characters, str]:
     stripped = text.lstrip("\ufeff \r\n\t")
     if stripped.startswith("UNA"):
-        return Characters.from_str(stripped[:9]), stripped[9:]
+        advice = stripped[:_UNA_LENGTH]
+        count = _service_characters(advice)
+        if count < _UNA_LENGTH - 3:
+            raise InputError(
+                f"service string advice must be 'UNA' and 6 service characters; this one has {count}",
+                source=source,
+                field="UNA",
+                value=stripped[: 3 + count],
+                hint="e.g. UNA:+.? ' or leave UNA out for the default characters",
+            )
+        return Characters.from_str(advice), stripped[_UNA_LENGTH:]
     return Characters.from_str("UNA:+.? '"), stripped
 
 
@@ -144,16 +196,22 @@ def _tokenise(segment_text: str, chars: Characters, parser: Parser) -> list[Elem
     return list(raws[0])
 
 
-def split_messages(text: str) -> list[Message]:
-    """Split an interchange into messages; a segment pydifact cannot read marks its message broken."""
-    chars, body = _characters(text)
+def split_messages(text: str, *, source: str | None = None) -> list[Message]:
+    """Split an interchange into messages; a segment pydifact cannot read marks its message broken.
+
+    Raises
+    ------
+    InputError
+        When the ``UNA`` service string advice is cut short.
+    """
+    chars, body = _characters(text, source)
     parser = Parser(characters=chars)
     messages: list[Message] = []
     current: Message | None = None
     for segment_text in _split(body, chars):
         try:
             raw = _tokenise(segment_text, chars, parser)
-        except EDISyntaxError as exc:
+        except (EDISyntaxError, ValidationError, ValueError, IndexError) as exc:
             if current is not None and current.broken is None:
                 number = len(current.segments) + 1
                 current.broken = Reject(
@@ -219,7 +277,7 @@ def location(
             code = seg.component(2, 0)
             if code is not None and not is_unlocode(code):
                 raise MessageError(seg, 2, "not a UN/LOCODE", code)
-            return code, seg.component(3, 0), seg
+            return code, _fits(seg, 3, "terminal", seg.component(3, 0)), seg
     return None, None, None
 
 
@@ -231,7 +289,7 @@ def references(segments: Sequence[Segment]) -> dict[str, list[str]]:
             name = REFERENCE_1153.get(seg.component(1) or "")
             value = seg.component(1, 1)
             if name is not None and value is not None:
-                found.setdefault(name, []).append(value)
+                found.setdefault(name, []).append(_fits(seg, 1, name, value) or value)
     return found
 
 
@@ -253,7 +311,7 @@ def equipment(seg: Segment) -> Equipment:
     empty = FULL_EMPTY_8169.get(indicator or "")
     if empty is None:
         raise MessageError(seg, 6, "full/empty indicator (DE 8169) must be 4 (empty) or 5 (full)", indicator)
-    return Equipment(reference, seg.component(3), empty)
+    return Equipment(reference, _fits(seg, 3, "size_type", seg.component(3)), empty)
 
 
 @dataclass(frozen=True)
@@ -276,7 +334,7 @@ def vessel(seg: Segment) -> Vessel:
         else None
     )
     mode = MODE_OF_TRANSPORT_8067.get(seg.component(3) or "")
-    return Vessel(seg.component(2), imo, name, mode)
+    return Vessel(_fits(seg, 2, "voyage", seg.component(2)), imo, name, mode)
 
 
 def _offset_zone(text: str) -> tzinfo | None:
@@ -285,12 +343,26 @@ def _offset_zone(text: str) -> tzinfo | None:
     match = re.fullmatch(r"([+-])(\d{2})(\d{2})?", text)
     if match is None:
         return None
-    minutes = int(match.group(2)) * 60 + int(match.group(3) or 0)
-    return timezone(timedelta(minutes=-minutes if match.group(1) == "-" else minutes))
+    hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+    if hours > _MAX_OFFSET_HOURS or minutes > _MAX_OFFSET_MINUTES:
+        return None  # not a UTC offset at all (+2400, -9900, +0175)
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if match.group(1) == "-" else offset)
+
+
+_MAX_OFFSET_HOURS = 23
+_MAX_OFFSET_MINUTES = 59
 
 
 def timestamp(seg: Segment, port: str | None) -> datetime:
-    """The aware datetime of ``DTM+<qualifier>:<value>:<format>``; zone from the value or the port's table."""
+    """The aware datetime of ``DTM+<qualifier>:<value>:<format>``; zone from the value or the port's table.
+
+    Raises
+    ------
+    MessageError
+        On element 1: an unsupported format, an impossible date or offset, no zone known, or a time out of
+        the range of :mod:`quayside.visibility.timeparse`.
+    """
     value, fmt = seg.component(1, 1), seg.component(1, 2) or "203"
     spec = _DTM_FORMATS.get(fmt)
     if value is None or spec is None:
@@ -304,8 +376,14 @@ def timestamp(seg: Segment, port: str | None) -> datetime:
     if fmt in ("205", "303"):
         zone = _offset_zone(suffix)
         if zone is None:
-            raise MessageError(seg, 1, f"bad time zone {suffix!r} for format {fmt}", value)
-        return naive.replace(tzinfo=zone)
+            raise MessageError(
+                seg,
+                1,
+                f"bad time zone {suffix!r} for format {fmt} (UTC, GMT, or an offset ±HH or ±HHMM with hours up to "
+                "23 and minutes up to 59)",
+                value,
+            )
+        return _in_range(seg, naive.replace(tzinfo=zone), value)
     if suffix:
         raise MessageError(seg, 1, f"not a date/time in format {fmt}", value)
     local = port_zone(port)
@@ -316,4 +394,11 @@ def timestamp(seg: Segment, port: str | None) -> datetime:
             f"time has no zone (format {fmt}) and port {port!r} is not in the port time-zone table",
             value,
         )
-    return naive.replace(tzinfo=local)
+    return _in_range(seg, naive.replace(tzinfo=local), value)
+
+
+def _in_range(seg: Segment, when: datetime, value: str) -> datetime:
+    problem = timeparse.range_problem(when)
+    if problem is not None:
+        raise MessageError(seg, 1, problem, value)
+    return when
