@@ -15,7 +15,7 @@ container numbers, at a registered terminal, naming bookings linked to a carrier
     the straightforward way: validate the whole payload, then one ORM ``INSERT`` (event + poster row)
     and one ``COMMIT`` per event;
 ``store``
-    :func:`quayside.api.ingest.ingest_events`, the function behind ``POST /v2/events``, one call per batch;
+    :func:`quayside.hub.events.ingest_events`, the function behind ``POST /v2/events``, one call per batch;
 ``http``
     ``POST /v2/events`` with one batch per request to a real ``quayside serve`` on loopback.
 
@@ -58,8 +58,8 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from quayside.api.cli_actions import default_workers
-from quayside.api.ingest import ingest_events
+from quayside.api.serve import default_workers
+from quayside.hub.events import ingest_events
 from quayside.store import db
 from quayside.store.models import Event, EventParty
 from quayside.store.models.base import utcnow

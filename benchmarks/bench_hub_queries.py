@@ -7,7 +7,7 @@ Run::
 
 For each backend (SQLite always; PostgreSQL with ``--pg-url`` or ``QUAYSIDE_BENCH_PG_URL``, in a database
 ``quayside_bench`` created and dropped here) the script fills a fresh database with ``--events`` DCSA
-equipment events through :func:`quayside.api.ingest.ingest_events` (on PostgreSQL followed by ``VACUUM
+equipment events through :func:`quayside.hub.events.ingest_events` (on PostgreSQL followed by ``VACUUM
 ANALYZE``), starts ``quayside serve --workers N`` (``--workers``, default: ``serve``'s own, one per CPU) as a
 real process on 127.0.0.1 and a free port, and drives it, as a cargo owner, with a separate load generator:
 
@@ -65,7 +65,7 @@ from bench_hub_ingest import (
     served,
     tree_cpu_seconds,
 )
-from quayside.api.ingest import ingest_events
+from quayside.hub.events import ingest_events
 from quayside.store import db
 from quayside.store.models import Event
 from quayside.store.repositories.orgs import authenticate

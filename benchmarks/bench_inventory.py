@@ -106,7 +106,7 @@ def _prepared(
     """
     from quayside.ais.clean import clean_positions
     from quayside.ais.readers import read_ais
-    from quayside.engines.local import DEFAULT_BUCKET_ROWS, locate
+    from quayside.engines.inventory import DEFAULT_BUCKET_ROWS, locate
     from quayside.engines.vessels import VesselResolver
     from quayside.geo.profiles import load_profile
     from quayside.vessels.registry import load_registry
@@ -170,7 +170,7 @@ def part_kernel(ais: Path, registry: Path) -> dict[str, Any]:
 
 
 def part_engine(ais: Path, registry: Path, bucket_rows: int | None) -> dict[str, Any]:
-    from quayside.engines.local import DEFAULT_BUCKET_ROWS, InventoryOptions, run_inventory
+    from quayside.engines.inventory import DEFAULT_BUCKET_ROWS, InventoryOptions, run_inventory
 
     rows = pq.ParquetFile(ais).metadata.num_rows
     with tempfile.TemporaryDirectory() as tmp:

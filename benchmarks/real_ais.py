@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from quayside.engines.local import InventoryOptions, InventoryResult, run_inventory
+from quayside.engines.inventory import InventoryOptions, InventoryResult, run_inventory
 from quayside.simulate.traffic import simulate_traffic
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -1,6 +1,6 @@
 """``quayside load ...``: load visibility files into the store, printing each reject and the counts.
 
-Each command hands the file to one function of :mod:`quayside.api.cli_actions` (the same code as the
+Each command hands the file to one function of :mod:`quayside.hub.operator` (the same code as the
 ingest routes) and prints the outcome; :mod:`quayside.cli` adds this group as ``load``. A file that cannot
 be read at all ends as a :class:`~quayside.errors.QuaysideError`, which ``quayside``'s ``main`` prints on one
 line with exit status 2; rejected records are printed and the run exits 0 (something loaded) or 1 (nothing).
@@ -9,6 +9,7 @@ line with exit status 2; rejected records are printed and the run exits 0 (somet
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,7 +19,8 @@ from quayside._cli_options import DbOption
 from quayside.errors import InputError
 
 if TYPE_CHECKING:
-    from quayside.api.routes_ingest import FeedOutcome
+    from quayside.hub.feeds import FeedOutcome
+    from quayside.visibility.rejects import Reject
 
 load_app = typer.Typer(help="Load visibility data into the store.", no_args_is_help=True)
 
@@ -30,7 +32,7 @@ def load_events(
     db: DbOption = None,
 ) -> None:
     """Load DCSA events through the same code as POST /v2/events, and print the counts; exit 2 if unreadable."""
-    from quayside.api.cli_actions import load_event_file
+    from quayside.hub.operator import load_event_file
 
     try:
         outcome = load_event_file(db, file, as_org)
@@ -40,21 +42,24 @@ def load_events(
         ) from None
     except RecursionError:
         raise InputError("JSON nested too deeply to read", source=str(file)) from None
-    for reject in outcome.rejected:
-        where = f"{file} record {reject['index']} {reject['field']}"
-        sys.stdout.write(f"rejected {where}: {reject['reason']}\n")
+    _print_rejects(outcome.rejected, file)
     counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
     sys.stdout.write("stored {}, duplicates {}, rejected {}\n".format(*counts))
 
 
+def _print_rejects(rejects: Iterable[Reject], file: Path) -> None:
+    """One line per reject: ``rejected FILE record N FIELD: reason (value '...')``."""
+    for reject in rejects:
+        shown = reject.answer()["value"]
+        value = "" if shown is None else f" (value {shown!r})"
+        sys.stdout.write(f"rejected {file} record {reject.index} {reject.field}: {reject.reason}{value}\n")
+
+
 def _print_feed(outcome: FeedOutcome, file: Path) -> None:
     """Print each reject on its own line, then the counts; exit 1 if the feed had records and none loaded."""
-    from quayside.api.routes_ingest import FeedKind
+    from quayside.hub.feeds import FeedKind
 
-    for reject in outcome.rejected:
-        value = "" if reject["value"] is None else f" (value {reject['value']!r})"
-        where = f"{file} record {reject['index']} {reject['field']}"
-        sys.stdout.write(f"rejected {where}: {reject['reason']}{value}\n")
+    _print_rejects(outcome.rejected, file)
     counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
     line = "stored {}, duplicates {}, rejected {}".format(*counts)
     if outcome.kind is not FeedKind.VESSEL_SCHEDULE:
@@ -80,8 +85,8 @@ def load_edifact(
     db: DbOption = None,
 ) -> None:
     """Load an EDIFACT interchange (bad messages reported, good ones kept); exit 1 if none loaded, 2 if unreadable."""
-    from quayside.api.cli_actions import load_feed_file
-    from quayside.api.routes_ingest import FeedKind
+    from quayside.hub.feeds import FeedKind
+    from quayside.hub.operator import load_feed_file
 
     _print_feed(load_feed_file(db, FeedKind.EDIFACT, file, as_org), file)
 
@@ -93,8 +98,8 @@ def load_gate_transactions(
     db: DbOption = None,
 ) -> None:
     """Load truck visits and gate events from CSV; exit 1 if no row loaded, 2 if the file is unreadable."""
-    from quayside.api.cli_actions import load_feed_file
-    from quayside.api.routes_ingest import FeedKind
+    from quayside.hub.feeds import FeedKind
+    from quayside.hub.operator import load_feed_file
 
     _print_feed(load_feed_file(db, FeedKind.GATE_TRANSACTIONS, file, as_org), file)
 
@@ -106,8 +111,8 @@ def load_schedule(
     db: DbOption = None,
 ) -> None:
     """Load vessel ARRI/DEPA timestamps from CSV; exit 1 if no row loaded, 2 if the file is unreadable."""
-    from quayside.api.cli_actions import load_feed_file
-    from quayside.api.routes_ingest import FeedKind
+    from quayside.hub.feeds import FeedKind
+    from quayside.hub.operator import load_feed_file
 
     _print_feed(load_feed_file(db, FeedKind.VESSEL_SCHEDULE, file, as_org), file)
 
@@ -124,11 +129,10 @@ def load_port_calls(
     db: DbOption = None,
 ) -> None:
     """Post the inventory's berth calls as DCSA JIT port calls with ACT timestamps; exit 1 if none loaded."""
-    from quayside.api.cli_actions import load_port_call_file
+    from quayside.hub.operator import load_port_call_file
 
     outcome = load_port_call_file(db, file, port, as_org)
-    for reject in [*outcome.rejected, *outcome.timestamps.rejected]:
-        sys.stdout.write(f"rejected {file} record {reject['index']} {reject['field']}: {reject['reason']}\n")
+    _print_rejects([*outcome.rejected, *outcome.timestamps.rejected], file)
     calls, stamps = outcome.calls, outcome.timestamps
     sys.stdout.write(
         f"port calls stored {len(calls.stored)}, duplicates {len(calls.duplicates)}, "

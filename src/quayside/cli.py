@@ -114,7 +114,7 @@ def inventory(
 ) -> None:
     """Compute the port's emissions inventory from AIS INPUTs and write calls, totals and a report."""
     from quayside.ais.clean import CleaningRules
-    from quayside.engines.local import InventoryOptions, run_inventory
+    from quayside.engines.inventory import InventoryOptions, run_inventory
     from quayside.web.summary import print_inventory_summary
 
     options = InventoryOptions(
@@ -260,8 +260,8 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Run the data hub API (migrating the database first) and deliver subscription callbacks."""
-    from quayside.api.cli_actions import default_workers
-    from quayside.api.cli_actions import serve as serve_api
+    from quayside.api.serve import default_workers
+    from quayside.api.serve import serve as serve_api
 
     serve_api(
         db,
@@ -290,7 +290,7 @@ def org_create(
     db: DbOption = None,
 ) -> None:
     """Create an organisation; its first API key is printed on the last line (shown only once)."""
-    from quayside.api.cli_actions import create_org_with_key
+    from quayside.hub.operator import create_org_with_key
 
     org_id, issued = create_org_with_key(db, name, role, code=code, port_unlocode=port_unlocode)
     sys.stdout.write(f"organisation {org_id} '{name}' created; key id {issued.key_id}, scopes ")
@@ -306,7 +306,7 @@ def key_create(
     db: DbOption = None,
 ) -> None:
     """Issue an API key; the key is printed on the last line (shown only once)."""
-    from quayside.api.cli_actions import create_key
+    from quayside.hub.operator import create_key
 
     issued = create_key(db, org, scope)
     scopes = " ".join(s.value for s in issued.scopes)
@@ -319,7 +319,7 @@ def key_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke an API key."""
-    from quayside.api.cli_actions import revoke_key
+    from quayside.hub.operator import revoke_key
 
     revoke_key(db, key_id)
     sys.stdout.write(f"key {key_id} revoked\n")
@@ -333,7 +333,7 @@ def demo_load(
     ] = None,
 ) -> None:
     """Create the simulated parties, load their data and write each organisation's API key to keys.json."""
-    from quayside.api.demo import load_demo
+    from quayside.hub.demo import load_demo
 
     with err_console.status("loading the simulated parties, events, visits and port calls"):
         summary = load_demo(data, db)
@@ -351,7 +351,7 @@ def demo_serve(
     delivery: DeliveryOption = None,
 ) -> None:
     """demo-load, then serve the API and the inventory report (DATA/inventory) under /reports/."""
-    from quayside.api.demo import serve_demo
+    from quayside.api.serve import serve_demo
 
     serve_demo(data, db, host=host, port=port, out=sys.stdout, delivery=delivery)
 
@@ -363,7 +363,7 @@ def deliver(
     db: DbOption = None,
 ) -> None:
     """Send due event-subscription callbacks (one pass, or a loop), and print what the last pass did."""
-    from quayside.api.delivery import deliver as run_delivery
+    from quayside.hub.delivery import deliver as run_delivery
 
     report = run_delivery(db, loop=loop, interval_s=interval)
     sys.stdout.write(json.dumps(report.to_dict()) + "\n")

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from quayside.api.delivery import _Batch, _post
 from quayside.errors import InputError
+from quayside.hub.delivery import _Batch, _post
 from quayside.store.repositories.subscription_rules import (
     ALLOW_PRIVATE_ENV,
     blocked_callback_address,

@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
-from quayside.api.cli_actions import load_port_call_file
 from quayside.errors import InputError
+from quayside.hub.operator import load_port_call_file
 from quayside.visibility.jit_ais import CALL_COLUMNS
 
 Bearer = Callable[[str], dict[str, str]]

@@ -12,8 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from quayside.api.app import create_app
-from quayside.api.ingest import ingest_events
 from quayside.errors import ConfigError, InputError
+from quayside.hub.events import ingest_events
 from quayside.hub.limits import LimitExceededError, Limits, check_document, check_items
 from quayside.store.access import Principal
 from quayside.store.repositories.links import register_facility
@@ -210,7 +210,7 @@ def test_a_long_load_is_stored_in_bounded_batches(
     # 5 events in batches of 2: three transactions; the reject is named where it lies in the whole file.
     assert len(commits) == 3
     assert len(outcome.stored) == 4
-    assert [(r["index"], r["field"]) for r in outcome.rejected] == [(3, "[3].equipmentReference")]
+    assert [(r.index, r.field) for r in outcome.rejected] == [(3, "[3].equipmentReference")]
     again = ingest_events(session, terminal, payload, source="big.json", limits=limits, batched=True)
     assert again.stored == []
-    assert [d["index"] for d in again.duplicates] == [0, 1, 2, 4]
+    assert [d.index for d in again.duplicates] == [0, 1, 2, 4]

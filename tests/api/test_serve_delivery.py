@@ -26,7 +26,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from quayside.api.delivery import WORKER_ENV
+from quayside.hub.delivery import WORKER_ENV
 from quayside.simulate.containers import simulate_container_flows
 from quayside.simulate.traffic import SimulatedCall
 from quayside.store import db

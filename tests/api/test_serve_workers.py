@@ -15,9 +15,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from quayside.api.cli_actions import default_workers, plan_serve, revoke_key
-from quayside.api.delivery import WORKER_ENV, DeliveryChoice
+from quayside.api.serve import default_workers, plan_serve
 from quayside.errors import InputError
+from quayside.hub.delivery import WORKER_ENV, DeliveryChoice
+from quayside.hub.operator import revoke_key
 from quayside.store import db
 from quayside.store.models import Delivery
 from quayside.store.repositories.links import register_facility

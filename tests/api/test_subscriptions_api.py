@@ -33,7 +33,9 @@ from typer.testing import CliRunner
 
 import quayside.visibility
 from quayside.api.app import create_app
-from quayside.api.delivery import (
+from quayside.cli import app as cli_app
+from quayside.errors import ConfigError
+from quayside.hub.delivery import (
     WORKER_ENV,
     DeliveryConfig,
     PassReport,
@@ -42,8 +44,6 @@ from quayside.api.delivery import (
     run_once,
     sign,
 )
-from quayside.cli import app as cli_app
-from quayside.errors import ConfigError
 from quayside.store import db
 from quayside.store.models import EventParty
 from quayside.store.models.base import utcnow
@@ -182,7 +182,7 @@ def _post(client: TestClient, key: str, bearer: Bearer, events: list[dict[str, A
 
 
 def _expected_signature(raw: bytes) -> str:
-    # Independent of quayside.api.delivery.sign: HMAC-SHA256 keyed with the *decoded* secret bytes.
+    # Independent of quayside.hub.delivery.sign: HMAC-SHA256 keyed with the *decoded* secret bytes.
     return "sha256=" + hmac.new(base64.b64decode(SECRET_B64), raw, hashlib.sha256).hexdigest()
 
 

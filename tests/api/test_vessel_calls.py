@@ -19,7 +19,8 @@ from quayside.store.repositories.orgs import (
     principal_for,
 )
 from quayside.store.repositories.portcalls import add_port_call, add_timestamp
-from quayside.store.types import JitEventType, JitFacilityType, JitServiceType, OrgRole, Scope
+from quayside.store.types import OrgRole, Scope
+from quayside.visibility.codes import JitEventType, JitFacilityType, JitServiceType
 from quayside.visibility.model import Classifier, MoveCount
 
 Bearer = Callable[[str], dict[str, str]]

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from quayside.engines.local import InventoryOptions, run_inventory
+from quayside.engines.inventory import InventoryOptions, run_inventory
 from quayside.geo.profiles import load_profile
 
 HEADER = (

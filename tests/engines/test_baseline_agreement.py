@@ -21,7 +21,7 @@ import pytest
 from quayside.ais.readers import read_ais
 from quayside.emissions.factors import load_factor_set
 from quayside.emissions.options import EmissionOptions
-from quayside.engines.local import InventoryOptions, compute_bucket
+from quayside.engines.inventory import InventoryOptions, compute_bucket
 from quayside.engines.vessels import VesselResolver
 from quayside.geo.profiles import load_profile
 from quayside.simulate.traffic import simulate_traffic

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from quayside.emissions.types import Pollutant
-from quayside.engines.local import InventoryOptions, run_inventory
+from quayside.engines.inventory import InventoryOptions, run_inventory
 from quayside.errors import ConfigError, InputError
 from quayside.geo.profiles import load_profile
 from quayside.simulate.traffic import simulate_traffic

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from quayside.engines.local import InventoryOptions, run_inventory
+from quayside.engines.inventory import InventoryOptions, run_inventory
 from quayside.simulate.traffic import simulate_traffic
 
 OUTPUTS = ("calls.csv", "vessels.csv")

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from quayside.ais.readers import read_ais
-from quayside.engines.local import InventoryOptions, run_inventory
+from quayside.engines.inventory import InventoryOptions, run_inventory
 from quayside.simulate.traffic import simulate_traffic
 from quayside.vessels.registry import load_registry
 

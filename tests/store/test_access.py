@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from quayside.errors import NotFoundError, PermissionDeniedError
+from quayside.hub.kpis.aggregates import truck_turn_time
 from quayside.store.access import Principal, load_policy
-from quayside.store.repositories.aggregates import truck_turn_time
 from quayside.store.repositories.events import EventFilter, get_event, insert_events, list_events
 from quayside.store.repositories.links import add_booking_link, register_facility
 from quayside.store.repositories.operations import list_truck_visits, store_truck_visits

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from quayside.api.ingest import ingest_events
+from quayside.hub.events import ingest_events
+from quayside.hub.outcome import Duplicate
 from quayside.store.access import Principal
 from quayside.store.models import Equipment, Event, EventDocumentRef, EventParty
 from quayside.store.repositories.links import add_booking_link, register_facility
@@ -159,13 +160,13 @@ def test_mixed_batch_outcome_and_rows(session: Session, community: dict[str, Pri
     ]
     outcome = ingest_events(session, carrier, payload, source="second")
 
-    assert [r["index"] for r in outcome.rejected] == [1, 5]
-    assert outcome.rejected[0]["field"] == "[1].equipmentReference"
-    assert outcome.rejected[1]["field"] == "[5].equipmentEventTypeCode"
+    assert [r.index for r in outcome.rejected] == [1, 5]
+    assert outcome.rejected[0].field == "[1].equipmentReference"
+    assert outcome.rejected[1].field == "[5].equipmentEventTypeCode"
     assert len(outcome.stored) == 2
     assert outcome.duplicates == [
-        {"index": 3, "eventID": outcome.stored[0]},
-        {"index": 4, "eventID": first.stored[0]},
+        Duplicate(3, outcome.stored[0]),
+        Duplicate(4, first.stored[0]),
     ]
     # 1 event from the first call + 2 new ones.
     assert session.scalar(select(func.count()).select_from(Event)) == 3

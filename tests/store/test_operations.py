@@ -20,7 +20,8 @@ from quayside.store.repositories.portcalls import (
     imo_check_digit_ok,
     latest_times,
 )
-from quayside.store.types import JitEventType, JitFacilityType, JitServiceType, OrgRole
+from quayside.store.types import OrgRole
+from quayside.visibility.codes import JitEventType, JitFacilityType, JitServiceType
 from quayside.visibility.model import Classifier, GateTransaction, MoveCount, TransactionKind, TruckVisit
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from quayside.errors import InputError
 from quayside.geo.profiles import load_profile
-from quayside.store.types import JitEventType, JitServiceType
+from quayside.visibility.codes import JitEventType, JitServiceType
 from quayside.visibility.jit import parse_port_calls, parse_timestamps
 from quayside.visibility.jit_ais import CALL_COLUMNS, ScheduleTime, ais_port_calls, match_schedule
 from quayside.visibility.model import Classifier

@@ -219,7 +219,7 @@ def test_downsample_is_deterministic_and_bounded() -> None:
 def test_a_custom_profile_reports_on_cropped_world_land(tmp_path: Path) -> None:
     """A user's profile (here the Maas mouth) has no bundled basemap: the report draws world land cropped to
     the boundary, frames the map on the boundary, and states the period — instead of failing."""
-    from quayside.engines.local import InventoryOptions, run_inventory
+    from quayside.engines.inventory import InventoryOptions, run_inventory
 
     profile = tmp_path / "maas"
     profile.mkdir()

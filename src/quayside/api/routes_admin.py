@@ -1,9 +1,6 @@
-"""Administration: organisations, API keys, facilities (``admin`` scope) and booking links (carriers).
+"""Administration routes: organisations, API keys, facilities (``admin`` scope) and booking links (carriers).
 
-Administration is per port (:func:`quayside.store.access.administers`): a port authority creates and keys
-the members of its own port and registers its port's facilities; only the hub operator (an organisation
-created with ``quayside org create --role hub_operator``) administers every port and creates port
-authorities. An organisation another administrator owns answers 404, like one that does not exist.
+The rules (administration per port, the hub operator) are the services' of :mod:`quayside.hub.admin`.
 """
 
 from __future__ import annotations
@@ -12,23 +9,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import select
 
 from quayside.api.auth import SessionDep, require
-from quayside.errors import NotFoundError, PermissionDeniedError
-from quayside.hub.limits import check_items
-from quayside.store.access import Principal, administers
-from quayside.store.models import ApiKey, Organisation
-from quayside.store.repositories.links import add_booking_link, register_facility
-from quayside.store.repositories.orgs import (
-    create_organisation,
-    get_organisation,
-    issue_api_key,
-    parse_role,
-    parse_scopes,
-    revoke_api_key,
-)
-from quayside.store.types import OrgRole, Scope
+from quayside.hub import admin as admin_service
+from quayside.store.access import Principal
+from quayside.store.types import Scope
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 Admin = Annotated[Principal, Depends(require(Scope.ADMIN))]
@@ -95,36 +80,12 @@ def _key_out(org_id: int, issued_key: str, key_id: str, scopes: tuple[Scope, ...
     )
 
 
-def _administered(principal: Principal, org: Organisation, field: str) -> Organisation:
-    if not administers(principal, org.role, org.port_unlocode):
-        raise NotFoundError("no such organisation", field=field, value=org.id)
-    return org
-
-
 @router.post("/organisations", status_code=201, response_model_by_alias=True)
 def post_organisation(body: OrganisationIn, session: SessionDep, admin: Admin) -> IssuedKeyOut:
     """Create an organisation and its first API key: a member of the administrator's port."""
-    role = parse_role(body.role)
-    port = body.port_unlocode
-    if role is OrgRole.HUB_OPERATOR:
-        raise PermissionDeniedError(
-            "the hub operator is created from the command line only", field="role", value=role.value
-        )
-    if admin.role is not OrgRole.HUB_OPERATOR:
-        if role is OrgRole.PORT_AUTHORITY:
-            raise PermissionDeniedError(
-                "only the hub operator creates port authorities", field="role", value=role.value
-            )
-        if port is not None and port != admin.port_unlocode:
-            raise PermissionDeniedError(
-                f"a port authority creates members of its own port ({admin.port_unlocode})",
-                field="portUNLocode",
-                value=port,
-            )
-        port = admin.port_unlocode
-    org = create_organisation(session, body.name, role, code=body.code, port_unlocode=port)
-    issued = issue_api_key(session, org)
-    session.commit()
+    org, issued = admin_service.add_member(
+        session, admin, name=body.name, role=body.role, code=body.code, port_unlocode=body.port_unlocode
+    )
     return _key_out(org.id, issued.key, issued.key_id, issued.scopes)
 
 
@@ -133,64 +94,42 @@ def post_key(
     org_id: Annotated[int, Path(alias="organisationID")], body: KeyIn, session: SessionDep, admin: Admin
 ) -> IssuedKeyOut:
     """Issue another key for an organisation the caller administers."""
-    org = _administered(admin, get_organisation(session, org_id), "organisationID")
-    issued = issue_api_key(session, org, parse_scopes(body.scopes) if body.scopes is not None else None)
-    session.commit()
+    org, issued = admin_service.issue_key(session, admin, org_id, body.scopes)
     return _key_out(org.id, issued.key, issued.key_id, issued.scopes)
 
 
 @router.delete("/keys/{keyID}", status_code=204)
 def delete_key(key_id: Annotated[str, Path(alias="keyID")], session: SessionDep, admin: Admin) -> Response:
     """Revoke a key of an organisation the caller administers; requests with it are refused (401) from now on."""
-    owner = session.scalar(
-        select(Organisation).join(ApiKey, ApiKey.org_id == Organisation.id).where(ApiKey.prefix == key_id)
-    )
-    if owner is None or not administers(admin, owner.role, owner.port_unlocode):
-        raise NotFoundError("no such API key", field="keyID", value=key_id)
-    revoke_api_key(session, key_id)
-    session.commit()
+    admin_service.revoke_key(session, admin, key_id)
     return Response(status_code=204)
 
 
 @router.post("/facilities", status_code=201)
 def post_facility(body: FacilityIn, session: SessionDep, admin: Admin) -> dict[str, int]:
     """Register a terminal of the caller's port; events already stored there become visible to its operator."""
-    if admin.role is not OrgRole.HUB_OPERATOR and body.un_location_code != admin.port_unlocode:
-        raise PermissionDeniedError(
-            f"a port authority registers the facilities of its own port ({admin.port_unlocode})",
-            field="UNLocationCode",
-            value=body.un_location_code,
-        )
-    operator = get_organisation(session, body.operator_organisation_id)
-    if operator.role is OrgRole.TERMINAL_OPERATOR:  # any other role is refused below, naming the role
-        _administered(admin, operator, "operatorOrganisationID")
-    facility, linked = register_facility(
+    facility, linked = admin_service.register_terminal(
         session,
+        admin,
         un_location_code=body.un_location_code,
         facility_code=body.facility_code,
         operator_org_id=body.operator_organisation_id,
         name=body.name,
     )
-    session.commit()
     return {"facilityID": facility.id, "linkedEvents": linked}
 
 
 @router.post("/bookings", status_code=201)
 def post_booking(body: BookingIn, request: Request, session: SessionDep, carrier: Writer) -> dict[str, int]:
     """A carrier links its booking / BL to a cargo owner and containers (events already stored included)."""
-    check_items(
-        len(body.equipment_references),
-        request.app.state.limits,
-        source="POST /admin/bookings",
-        field="equipmentReferences",
-    )
-    booking, linked = add_booking_link(
+    booking, linked = admin_service.link_booking(
         session,
         carrier,
         carrier_booking_reference=body.carrier_booking_reference,
         transport_document_reference=body.transport_document_reference,
         cargo_owner_org_id=body.cargo_owner_organisation_id,
         equipment_references=body.equipment_references,
+        limits=request.app.state.limits,
+        source="POST /admin/bookings",
     )
-    session.commit()
     return {"bookingID": booking.id, "linkedEvents": linked}

@@ -21,9 +21,10 @@ from starlette.datastructures import QueryParams
 from quayside.api import cursor as cursors
 from quayside.api.auth import BearerDep, SessionDep, require, run_authorized
 from quayside.api.bodies import require_text_charset
-from quayside.api.ingest import ingest_events
 from quayside.api.responses import FastJSONResponse
 from quayside.errors import InputError
+from quayside.hub.events import ingest_events
+from quayside.hub.outcome import answer_status
 from quayside.store.access import Principal
 from quayside.store.repositories.events import EventFilter, EventPage, event_document, get_event, list_events
 from quayside.store.types import Scope
@@ -99,8 +100,7 @@ def post_events(
     limits = request.app.state.limits
     source = f"{request.method} {request.url.path}"
     outcome = ingest_events(session, principal, payload, source=source, limits=limits)
-    accepted = outcome.stored or outcome.duplicates
-    status = 201 if not outcome.rejected else (207 if accepted else 422)
+    status = answer_status(outcome)
     return JSONResponse(outcome.to_dict(limits), status_code=status, headers={"API-Version": API_VERSION})
 
 

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from quayside.api.auth import SessionDep, require
 from quayside.errors import InputError
+from quayside.hub.kpis import DEFINITIONS, KpiGroup, KpiQuery, compute_kpi
 from quayside.store.access import Principal, load_policy
 from quayside.store.models import KpiName
-from quayside.store.repositories.reads_kpis import DEFINITIONS, KpiGroup, KpiQuery, compute_kpi
 from quayside.store.repositories.reads_shares import share_kpi, unshare_kpi
 from quayside.store.types import Scope
 from quayside.visibility import timeparse

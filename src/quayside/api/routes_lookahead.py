@@ -18,8 +18,8 @@ from quayside.api.bodies import require_text_charset
 from quayside.api.routes_containers import Now
 from quayside.api.routes_vessel_calls import InRangeDatetime
 from quayside.errors import InputError, PermissionDeniedError
+from quayside.hub.signal import RuleIn, lookahead, publish_rules, where_to_return
 from quayside.store.access import Principal
-from quayside.store.repositories.reads_signal import RuleIn, lookahead, publish_rules, where_to_return
 from quayside.store.types import OrgRole, Scope
 from quayside.visibility import timeparse
 

@@ -29,9 +29,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from quayside.api.auth import SessionDep, require
-from quayside.api.delivery import DeliveryConfig, DeliveryWorker, worker_enabled
 from quayside.api.routes_events import API_VERSION
 from quayside.errors import InputError
+from quayside.hub.delivery import DeliveryConfig, DeliveryWorker, worker_enabled
 from quayside.store.access import Principal
 from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus
 from quayside.store.repositories import subscriptions as repo

@@ -1,7 +1,7 @@
 """Summaries of the call table: inventory totals by pollutant, mode, engine group, ship type and source
 category; per vessel; and what is reported apart from the port's totals.
 
-Input: the call table of :func:`quayside.engines.local.compute_calls` (see ``docs/outputs.md``), with
+Input: the call table of :func:`quayside.engines._bucket.compute_calls` (see ``docs/outputs.md``), with
 emissions in grams (``<pollutant>_g``, ``<pollutant>_<group>_g``, ``<pollutant>_<mode>_g``), energy in kWh
 (``energy_<group>_kwh``) and fuel in tonnes (``fuel_<group>_t``). Totals are in grams, keyed by
 :class:`quayside.emissions.types.Pollutant` value.

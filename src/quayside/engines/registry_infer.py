@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from quayside.engines._options import InventoryOptions, Progress
-from quayside.engines.local import run_inventory
+from quayside.engines.inventory import run_inventory
 from quayside.geo.profiles import PortProfile
 from quayside.vessels.registry import COLUMNS, Registry
 

@@ -2,7 +2,7 @@
 
 Where the AIS archive outgrows one machine, Spark reads the canonical position Parquet (as the local
 engine stages it), groups reports by MMSI and hands each vessel's whole track, as an Arrow table, to
-:func:`quayside.engines.local.compute_bucket` — the function the local engine runs per bucket — then
+:func:`quayside.engines._bucket.compute_bucket` — the function the local runner runs per bucket — then
 groups the intervals into calls with the same :func:`quayside.engines.calls.summarise_calls`. The result
 is the local engine's call table, row for row.
 
@@ -24,8 +24,9 @@ import pyarrow as pa
 from quayside.ais.report import IngestReport, Reject
 from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import load_factor_set
+from quayside.engines._bucket import compute_calls
+from quayside.engines._options import InventoryOptions
 from quayside.engines._summaries import in_totals
-from quayside.engines.local import InventoryOptions, compute_calls
 from quayside.engines.vessels import VesselResolver
 from quayside.errors import ConfigError
 from quayside.geo.profiles import PortProfile, load_profile

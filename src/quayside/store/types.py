@@ -57,36 +57,3 @@ class DocumentRefType(StrEnum):
 
     BKG = "BKG"  # carrierBookingReference
     TRD = "TRD"  # transportDocumentReference
-
-
-class JitServiceType(StrEnum):
-    """DCSA JIT 2.0 ``portCallServiceTypeCode`` (the subset Quayside records)."""
-
-    BERTH = "BERTH"
-    ANCHORAGE = "ANCHORAGE"
-    PILOTAGE = "PILOTAGE"
-    PILOT_BOARDING_PLACE = "PILOT_BOARDING_PLACE"
-    CARGO_OPERATIONS = "CARGO_OPERATIONS"
-    TOWAGE = "TOWAGE"
-    MOORING = "MOORING"
-    BUNKERING = "BUNKERING"
-    SEA_PASSAGE = "SEA_PASSAGE"
-    ALL_FAST = "ALL_FAST"
-    MOVES = "MOVES"
-
-
-class JitEventType(StrEnum):
-    """DCSA JIT 2.0 ``portCallServiceEventTypeCode``."""
-
-    STRT = "STRT"
-    CMPL = "CMPL"
-    ARRI = "ARRI"
-    DEPA = "DEPA"
-
-
-class JitFacilityType(StrEnum):
-    """DCSA JIT 2.0 ``facilityTypeCode`` of a port call service location."""
-
-    PBPL = "PBPL"  # pilot boarding place
-    BRTH = "BRTH"  # berth
-    ANCH = "ANCH"  # anchorage

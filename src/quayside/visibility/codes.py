@@ -1,8 +1,10 @@
-"""DCSA Track & Trace 2.2 code tables.
+"""DCSA code tables: Track & Trace 2.2 events, and Just-In-Time Port Call 2.0 services.
 
 Each enum is one code list of the TNT 2.2 event domain (``TNT_v2.2.0.bundled.yaml``,
 ``components/schemas``: ``equipmentEventTypeCode``, ``transportEventTypeCode``, ``shipmentEventTypeCode``,
 ``emptyIndicatorCode``, ``modeOfTransport``, ``facilityTypeCodeTRN``, ``documentReferences_inner``).
+The JIT enums at the end are the code lists of ``JIT_v2.0.0.yaml`` that port calls and timestamps use
+(``portCallServiceTypeCode``, ``portCallServiceEventTypeCode``, ``facilityTypeCode``).
 The shared notes list the same codes (``/work/shared/reference/visibility-standards.md``, DCSA section).
 """
 
@@ -111,3 +113,39 @@ UNLOCODE_PATTERN = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 def is_unlocode(value: object) -> bool:
     """Whether ``value`` has the shape of a UN/LOCODE (``USLAX``, ``JPNGO``); existence is not checked."""
     return isinstance(value, str) and UNLOCODE_PATTERN.match(value) is not None
+
+
+# --- DCSA Just-In-Time Port Call 2.0 (JIT_v2.0.0.yaml) ------------------------------------------------------
+
+
+class JitServiceType(StrEnum):
+    """DCSA JIT 2.0 ``portCallServiceTypeCode`` (the subset Quayside records)."""
+
+    BERTH = "BERTH"
+    ANCHORAGE = "ANCHORAGE"
+    PILOTAGE = "PILOTAGE"
+    PILOT_BOARDING_PLACE = "PILOT_BOARDING_PLACE"
+    CARGO_OPERATIONS = "CARGO_OPERATIONS"
+    TOWAGE = "TOWAGE"
+    MOORING = "MOORING"
+    BUNKERING = "BUNKERING"
+    SEA_PASSAGE = "SEA_PASSAGE"
+    ALL_FAST = "ALL_FAST"
+    MOVES = "MOVES"
+
+
+class JitEventType(StrEnum):
+    """DCSA JIT 2.0 ``portCallServiceEventTypeCode``."""
+
+    STRT = "STRT"
+    CMPL = "CMPL"
+    ARRI = "ARRI"
+    DEPA = "DEPA"
+
+
+class JitFacilityType(StrEnum):
+    """DCSA JIT 2.0 ``facilityTypeCode`` of a port call service location."""
+
+    PBPL = "PBPL"  # pilot boarding place
+    BRTH = "BRTH"  # berth
+    ANCH = "ANCH"  # anchorage

@@ -31,10 +31,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from quayside.errors import InputError
-from quayside.store.types import JitEventType, JitFacilityType, JitServiceType
 from quayside.vessels.registry import imo_check_digit_ok
 from quayside.visibility import timeparse
-from quayside.visibility.codes import is_unlocode
+from quayside.visibility.codes import JitEventType, JitFacilityType, JitServiceType, is_unlocode
 from quayside.visibility.model import Classifier
 from quayside.visibility.rejects import Reject
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from quayside.errors import InputError
 from quayside.geo.profiles import PortProfile
-from quayside.store.types import JitEventType, JitFacilityType, JitServiceType
+from quayside.visibility.codes import JitEventType, JitFacilityType, JitServiceType
 from quayside.visibility.documents import format_datetime
 from quayside.visibility.jit import MAX_LENGTH, JitFieldError, PortCallPhaseTypeCode, stable_id, valid_imo
 from quayside.visibility.model import Classifier

@@ -33,16 +33,14 @@ class Reject:
     source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able form, as the API returns it."""
+        """JSON-able form, with its source."""
+        return {**self.answer(), "source": self.source}
+
+    def answer(self) -> dict[str, Any]:
+        """JSON-able form, as an answer of the hub lists it (the request is the source)."""
         value = (
             self.value
             if self.value is None or isinstance(self.value, str | int | float)
             else repr(self.value)
         )
-        return {
-            "index": self.index,
-            "field": self.field,
-            "reason": self.reason,
-            "value": value,
-            "source": self.source,
-        }
+        return {"index": self.index, "field": self.field, "reason": self.reason, "value": value}

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from quayside.engines.local import InventoryResult
+    from quayside.engines.inventory import InventoryResult
 
 #: Above this share of accepted reports outside the boundary, the summary asks whether --port is right.
 OUTSIDE_WARNING_SHARE = 0.5

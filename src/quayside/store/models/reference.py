@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quayside.store.models.base import Base, UTCDateTime, enum_column, utcnow
-from quayside.store.types import JitEventType, JitFacilityType, JitServiceType
+from quayside.visibility.codes import JitEventType, JitFacilityType, JitServiceType
 from quayside.visibility.model import Classifier
 
 

@@ -1,7 +1,7 @@
 """DCSA event subscriptions, their outbox of deliveries and the log of callback attempts.
 
 A :class:`Subscription` is the TNT 2.2 ``subscription`` resource (``callbackUrl``, ``secret``, filters). The
-delivery engine (:mod:`quayside.api.delivery`) copies every matching event into :class:`Delivery` (the
+delivery engine (:mod:`quayside.hub.delivery`) copies every matching event into :class:`Delivery` (the
 outbox, one row per subscription and event ``seq``) before it calls back, so a notification survives a
 receiver that is down and a server that restarts. Each HTTP POST to the callback is one
 :class:`DeliveryAttempt`.

@@ -28,7 +28,8 @@ from quayside.store.authority import claim, voyage_value
 from quayside.store.models import Facility, PortCall, PortCallTimestamp, Vessel
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.reads_calls import call_visibility
-from quayside.store.types import ClaimKind, JitEventType, JitFacilityType, JitServiceType, OrgRole
+from quayside.store.types import ClaimKind, OrgRole
+from quayside.visibility.codes import JitEventType, JitFacilityType, JitServiceType
 from quayside.visibility.jit import JitPortCall, JitTimestamp
 from quayside.visibility.model import Classifier
 from quayside.visibility.rejects import Reject

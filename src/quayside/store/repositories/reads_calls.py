@@ -32,9 +32,9 @@ from quayside.store.models import (
     PortCallTimestamp,
     Vessel,
 )
-from quayside.store.types import ClaimKind, JitEventType, JitServiceType, OrgRole
+from quayside.store.types import ClaimKind, OrgRole
 from quayside.visibility import kpis
-from quayside.visibility.codes import EquipmentEventTypeCode
+from quayside.visibility.codes import EquipmentEventTypeCode, JitEventType, JitServiceType
 from quayside.visibility.model import Classifier, MoveCount
 
 SECONDS_PER_HOUR = 3600.0

@@ -10,7 +10,7 @@ worker at a time under its lease (``event_subscriptions.lease_owner`` / ``lease_
 
 An app made by :func:`quayside.api.app.create_app` alone (a test client, an embedding application) starts a
 worker in its lifespan only when :func:`worker_enabled` (``QUAYSIDE_DELIVERY_WORKER=1``). Reached through
-``quayside.api.delivery``, the public import path.
+``quayside.hub.delivery``, the public import path.
 """
 
 from __future__ import annotations
@@ -28,15 +28,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quayside.api._delivery_config import DeliveryConfig
-from quayside.api._delivery_pass import _worker_id, run_once
 from quayside.errors import ConfigError
+from quayside.hub.delivery.config import DeliveryConfig
+from quayside.hub.delivery.passes import _worker_id, run_once
 from quayside.store import db
 from quayside.store.models import Subscription
 from quayside.store.secret_keys import SECRET_KEY_ENV, SECRET_KEY_FILE_ENV, key_file_in_use, secret_keys
 
 # The logger of the public module, so log settings made for it before the split still apply.
-log = logging.getLogger("quayside.api.delivery")
+log = logging.getLogger("quayside.hub.delivery")
 
 WORKER_ENV = "QUAYSIDE_DELIVERY_WORKER"
 

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from quayside.hub.kpis.groups import Collected, KpiQuery
 from quayside.store.models import Facility, PortCall, Vessel
 from quayside.store.repositories.reads_calls import schedule_times
-from quayside.store.repositories.reads_kpis_groups import Collected, KpiQuery
 from quayside.visibility import kpis
 
 

@@ -1,7 +1,7 @@
 """The report of one delivery pass: what it queued, sent, delivered, gave up, withheld, and what failed.
 
-Both steps of a pass (``_delivery_pass``) and the record of each POST (``_delivery_send``) count into one
-:class:`PassReport`. Reached through ``quayside.api.delivery``, the public import path.
+Both steps of a pass (``passes``) and the record of each POST (``send``) count into one
+:class:`PassReport`. Reached through ``quayside.hub.delivery``, the public import path.
 """
 
 from __future__ import annotations

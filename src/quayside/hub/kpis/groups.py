@@ -1,7 +1,7 @@
 """What a KPI is asked for and how its figures are grouped: query, groups and suppression of small groups.
 
-A KPI is computed per terminal and local day of the port. The readers (``reads_kpis_trucks``,
-``reads_kpis_dwell``, ``reads_kpis_calls``) gather, per group, the parties behind its records and the items
+A KPI is computed per terminal and local day of the port. The readers (``trucks``,
+``dwell``, ``calls``) gather, per group, the parties behind its records and the items
 to measure (:data:`Collected`); :func:`build_groups` then shows a group's figures only when at least
 ``min_group_size`` distinct parties stand behind it (``access_policy.toml``), and marks it ``suppressed``
 otherwise.

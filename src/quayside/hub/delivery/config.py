@@ -3,7 +3,7 @@
 :class:`DeliveryConfig` holds every figure a delivery pass uses (retry delays, give-up age, request timeout,
 batch sizes, how far back the queue looks again, the worker's poll interval); :func:`backoff_delay` turns
 it into the wait before the next attempt. DCSA TNT 2.2 fixes none of these. Reached through
-``quayside.api.delivery``, the public import path.
+``quayside.hub.delivery``, the public import path.
 """
 
 from __future__ import annotations

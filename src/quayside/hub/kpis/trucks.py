@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from quayside.hub.kpis.groups import Collected, KpiQuery
 from quayside.store.models import GateTransactionRow, Organisation, TruckVisitRow
-from quayside.store.repositories.reads_kpis_groups import Collected, KpiQuery
 from quayside.store.types import OrgRole
 from quayside.visibility import kpis
 from quayside.visibility.model import GateTransaction, TruckVisit

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from quayside.hub.kpis.groups import Collected, KpiQuery
 from quayside.store.models import Event, EventParty
-from quayside.store.repositories.reads_kpis_groups import Collected, KpiQuery
 from quayside.store.types import PartyRelation
 from quayside.visibility.model import Classifier, EventType, NormalizedEvent
 

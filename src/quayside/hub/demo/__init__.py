@@ -1,4 +1,5 @@
-"""The demo hub: load the simulated port community (``quayside demo-load``) and serve it (``demo-serve``).
+"""The demo hub: load the simulated port community (``quayside demo-load``; ``demo-serve`` serves it through
+:func:`quayside.api.serve.serve_demo`).
 
 ``load_demo(data_dir)`` reads ``DATA/visibility/`` as written by ``quayside simulate``: it creates the
 organisations of ``parties.json`` (or reuses those already there, by name), registers the facilities and
@@ -16,12 +17,9 @@ A fresh API key is issued to every organisation on each run and written to ``DAT
 (plain keys: a demo file, made readable by its user only, mode 0600; the default SQLite database next to it
 is made 0600 as well).
 
-``demo_app`` adds the emissions inventory report (``DATA/inventory/``) as static files under ``/reports/``:
-a browser cannot send the API's bearer key, and the report holds only the public inventory.
-
-The parts: ``_demo_parties`` (organisations, keys, facilities, booking links, who posts), ``_demo_feeds``
-(the ``DATA/visibility/`` files), ``_demo_port_calls`` (AIS calls and schedule times as JIT) and
-``_demo_summary`` (the counts and the printed summary).
+The parts: ``parties`` (organisations, keys, facilities, booking links, who posts), ``feeds``
+(the ``DATA/visibility/`` files), ``port_calls`` (AIS calls and schedule times as JIT) and
+``summary`` (the counts and the printed summary).
 """
 
 from __future__ import annotations
@@ -29,21 +27,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TextIO
 
-from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
-
-from quayside.api._demo_feeds import load_feeds, read_json
-from quayside.api._demo_parties import register_links, register_organisations
-from quayside.api._demo_port_calls import load_port_calls
-from quayside.api._demo_summary import DemoSummary, FeedCounts
-from quayside.api.app import create_app
 from quayside.errors import InputError
+from quayside.hub.demo.feeds import load_feeds, read_json
+from quayside.hub.demo.parties import register_links, register_organisations
+from quayside.hub.demo.port_calls import load_port_calls
+from quayside.hub.demo.summary import DemoSummary, FeedCounts
 from quayside.store import db
-from quayside.store.types import OrgRole
 
-__all__ = ["DemoSummary", "FeedCounts", "default_url", "demo_app", "load_demo", "serve_demo"]
+__all__ = ["DemoSummary", "FeedCounts", "default_url", "load_demo"]
 
 #: ``keys.json`` holds every member's plain API key: its user alone may read it.
 KEYS_FILE_MODE = 0o600
@@ -90,47 +82,3 @@ def _write_private(path: Path, text: str) -> None:
     os.fchmod(descriptor, KEYS_FILE_MODE)  # an older keys.json may have been made world-readable
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         out.write(text)
-
-
-def demo_app(data_dir: Path, db_url: str) -> FastAPI:
-    """The API on ``db_url`` plus ``DATA/inventory/`` (the emissions report) as static files at ``/reports``."""
-    app = create_app(db_url)
-    reports = data_dir / "inventory"
-    if reports.is_dir():
-        app.mount("/reports", StaticFiles(directory=reports, html=True), name="reports")
-    return app
-
-
-def serve_demo(
-    data_dir: Path,
-    db_url: str | None,
-    *,
-    host: str,
-    port: int,
-    out: TextIO,
-    delivery: bool | None = None,
-) -> None:
-    """:func:`load_demo`, print the URLs and an example call, then serve until interrupted.
-
-    Subscription callbacks are delivered as by ``quayside serve``: one worker in this process unless
-    ``delivery`` is False (or, when None, ``QUAYSIDE_DELIVERY_WORKER`` says off); a line says which.
-    """
-    import uvicorn
-
-    from quayside.api.delivery import delivery_wanted, server_delivery
-
-    summary = load_demo(data_dir, db_url)
-    url = db_url or default_url(data_dir)
-    base = f"http://{host}:{port}"
-    out.write(summary.text() + "\n")
-    out.write(f"API docs:  {base}/docs  (OpenAPI at {base}/openapi.json)\n")
-    if (data_dir / "inventory" / "report.html").exists():
-        out.write(f"Emissions report: {base}/reports/report.html\n")
-    owner = next((n for n, k in summary.keys.items() if k["role"] == OrgRole.CARGO_OWNER.value), None)
-    if owner is not None:
-        key = summary.keys[owner]["apiKey"]
-        out.write(f"Example ({owner}, sees only its own containers):\n")
-        out.write(f'  curl -H "Authorization: Bearer {key}" "{base}/v2/events?limit=5"\n')
-    out.flush()
-    with server_delivery(url, delivery_wanted(delivery, os.environ), out=out):
-        uvicorn.run(demo_app(data_dir, url), host=host, port=port)

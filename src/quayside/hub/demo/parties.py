@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quayside.api._demo_summary import DemoSummary
 from quayside.errors import InputError
+from quayside.hub.demo.summary import DemoSummary
 from quayside.store.models import Booking, Facility, Organisation
 from quayside.store.repositories.links import add_booking_link, register_facility
 from quayside.store.repositories.orgs import (

@@ -6,8 +6,8 @@ hub's own networks is refused, and the connection goes to the very address that 
 name kept in the ``Host`` header and, for https, as the TLS server name (SNI) that the certificate is
 verified against, so DNS rebinding cannot redirect it. :func:`_record` writes the attempt to the log and,
 per delivery, marks it ``delivered`` on a 2xx answer, ``failed`` once past its ``expires_at``, or
-schedules the next attempt after :func:`~quayside.api._delivery_config.backoff_delay`. The pass
-(``_delivery_pass``) calls both, with the HTTP call outside any transaction.
+schedules the next attempt after :func:`~quayside.hub.delivery.config.backoff_delay`. The pass
+(``passes``) calls both, with the HTTP call outside any transaction.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quayside.api._delivery_config import DeliveryConfig, backoff_delay
-from quayside.api._delivery_report import PassReport
-from quayside.api._delivery_signing import sign
+from quayside.hub.delivery.config import DeliveryConfig, backoff_delay
+from quayside.hub.delivery.report import PassReport
+from quayside.hub.delivery.signing import sign
 from quayside.store.models import Delivery, DeliveryAttempt, DeliveryStatus
 from quayside.store.models.base import utcnow
 from quayside.store.repositories.subscription_rules import resolve_callback_address

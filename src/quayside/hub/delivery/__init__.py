@@ -22,26 +22,26 @@ lookup of the name. :class:`DeliveryWorker` runs passes in a thread: ``quayside 
 run one by default (:func:`server_delivery`, ``--no-delivery`` to turn it off); ``quayside deliver`` runs
 them from the command line (once, or in a loop for cron-less deployments).
 
-This module is the public import path. The parts live in private modules: the settings and retry schedule
-(``_delivery_config``), the callback body and its signature (``_delivery_signing``), one POST and its
-record in the log (``_delivery_send``), the report of a pass (``_delivery_report``), the pass itself
-(``_delivery_pass``), the server's worker thread (``_delivery_worker``) and ``quayside deliver``
-(``_delivery_command``).
+This package is the public import path. The parts live in its modules: the settings and retry schedule
+(``config``), the callback body and its signature (``signing``), one POST and its
+record in the log (``send``), the report of a pass (``report``), the pass itself
+(``passes``), the server's worker thread (``worker``) and ``quayside deliver``
+(``command``).
 """
 
 from __future__ import annotations
 
-from quayside.api._delivery_command import deliver
-from quayside.api._delivery_config import DeliveryConfig, backoff_delay
-from quayside.api._delivery_pass import queue_new_events, run_once, send_due
-from quayside.api._delivery_report import PassReport
-from quayside.api._delivery_send import API_VERSION
+from quayside.hub.delivery.command import deliver
+from quayside.hub.delivery.config import DeliveryConfig, backoff_delay
+from quayside.hub.delivery.passes import queue_new_events, run_once, send_due
+from quayside.hub.delivery.report import PassReport
+from quayside.hub.delivery.send import API_VERSION
 
 # Private, re-exported for the tests of the callback network rule (tests/api/test_callback_network.py).
-from quayside.api._delivery_send import _Batch as _Batch
-from quayside.api._delivery_send import _post as _post
-from quayside.api._delivery_signing import SIGNATURE_TYPE, encode_body, sign
-from quayside.api._delivery_worker import (
+from quayside.hub.delivery.send import _Batch as _Batch
+from quayside.hub.delivery.send import _post as _post
+from quayside.hub.delivery.signing import SIGNATURE_TYPE, encode_body, sign
+from quayside.hub.delivery.worker import (
     WORKER_ENV,
     DeliveryChoice,
     DeliveryWorker,

@@ -2,10 +2,10 @@
 
 :func:`run_once` runs :func:`queue_new_events` (step 1, the outbox) and :func:`send_due` (step 2: per
 subscription, claim it, build batches of due deliveries the owner may still see, POST them through
-``_delivery_send`` until one fails, release it). A subscription whose step fails is reported and skipped;
+``send`` until one fails, release it). A subscription whose step fails is reported and skipped;
 the others go on. A subscription whose API key was revoked (or lost a scope it needs) is stopped at either
 step: nothing more is queued, and what was pending is ``withheld`` with the reason. Reached through
-``quayside.api.delivery``, the public import path.
+``quayside.hub.delivery``, the public import path.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quayside.api._delivery_config import DeliveryConfig
-from quayside.api._delivery_report import PassReport
-from quayside.api._delivery_send import _ERROR_CHARS, _Batch, _post, _record
-from quayside.api._delivery_signing import encode_body
 from quayside.errors import QuaysideError
+from quayside.hub.delivery.config import DeliveryConfig
+from quayside.hub.delivery.report import PassReport
+from quayside.hub.delivery.send import _ERROR_CHARS, _Batch, _post, _record
+from quayside.hub.delivery.signing import encode_body
 from quayside.store import db
 from quayside.store.models import DeliveryStatus, Subscription
 from quayside.store.models.base import utcnow
@@ -42,7 +42,7 @@ from quayside.store.repositories.subscriptions import (
 )
 
 # The logger of the public module, so log settings made for it before the split still apply.
-log = logging.getLogger("quayside.api.delivery")
+log = logging.getLogger("quayside.hub.delivery")
 
 
 def queue_new_events(

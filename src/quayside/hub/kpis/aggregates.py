@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from quayside.hub.kpis.trucks import verified_truckers
 from quayside.store.access import Principal, group_is_large_enough, guard_party_filter
 from quayside.store.models import TruckVisitRow
-from quayside.store.repositories.reads_kpis_trucks import verified_truckers
 
 SECONDS_PER_MINUTE = 60.0
 

@@ -1,6 +1,6 @@
 """What a demo load did: the counts per loaded file and the lines ``quayside demo-load`` prints.
 
-:class:`DemoSummary` is filled in as :func:`quayside.api.demo.load_demo` goes: organisations created or
+:class:`DemoSummary` is filled in as :func:`quayside.hub.demo.load_demo` goes: organisations created or
 reused, facilities and bookings registered, one :class:`FeedCounts` per loaded file, and the API key issued
 to each organisation (written to ``keys.json``).
 """
@@ -32,7 +32,7 @@ class FeedCounts:
 
 @dataclass
 class DemoSummary:
-    """What :func:`quayside.api.demo.load_demo` did."""
+    """What :func:`quayside.hub.demo.load_demo` did."""
 
     database: str
     keys_path: Path

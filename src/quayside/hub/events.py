@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quayside.hub.limits import Limits, check_items, document_rejects, listed
+from quayside.hub.limits import Limits, check_items, document_rejects
+from quayside.hub.outcome import Duplicate, Outcome
 from quayside.store.access import Principal
 from quayside.store.repositories.events import insert_events
 from quayside.store.types import Scope
 from quayside.visibility.dcsa import parse_events
 from quayside.visibility.rejects import Reject
-
-
-@dataclass(frozen=True)
-class IngestOutcome:
-    """One load: eventIDs stored, duplicates ``{index, eventID}``, rejects ``{index, field, reason}``."""
-
-    stored: list[str] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self, limits: Limits | None = None) -> dict[str, Any]:
-        """The response body of ``POST /v2/events`` (at most ``limits.rejects_listed`` rejects listed)."""
-        return {
-            "stored": self.stored,
-            "duplicates": self.duplicates,
-            **listed(self.rejected, Limits() if limits is None else limits),
-        }
 
 
 def ingest_events(
@@ -40,7 +24,7 @@ def ingest_events(
     source: str,
     limits: Limits | None = None,
     batched: bool = False,
-) -> IngestOutcome:
+) -> Outcome:
     """Validate ``payload`` (one DCSA event or a list), store the good events, report the rest; commits.
 
     Good events are stored even when their neighbours are rejected — by the parser, by the limits of one
@@ -67,8 +51,8 @@ def ingest_events(
         check_items(len(payload), limits, source=source, field="body")
     step = limits.batch_rows if batched else max(len(payload), 1)
     stored: list[str] = []
-    duplicates: list[dict[str, Any]] = []
-    rejected: list[dict[str, Any]] = []
+    duplicates: list[Duplicate] = []
+    rejected: list[Reject] = []
     for start in range(0, len(payload), step):
         part = payload[start : start + step]
         too_large = document_rejects(part, limits, source=source, start=start)
@@ -81,16 +65,8 @@ def ingest_events(
         # Store results are indexed within the good events; report indexes of the original payload.
         original = [event.record if event.record is not None else i for i, event in enumerate(events)]
         stored += [event_id for _, event_id in result.stored]
-        duplicates += [{"index": original[i], "eventID": event_id} for i, event_id in result.duplicates]
-        rejected += sorted(
-            [_reject(r) for r in rejects]
-            # Refused by the write policy: the same shape, the field as a path into the payload.
-            + [_reject(r, path=True) for r in result.refused],
-            key=lambda r: r["index"],
-        )
-    return IngestOutcome(stored=stored, duplicates=duplicates, rejected=rejected)
-
-
-def _reject(reject: Reject, *, path: bool = False) -> dict[str, Any]:
-    field = f"[{reject.index}].{reject.field}" if path else reject.field
-    return {"index": reject.index, "field": field, "reason": reject.reason}
+        duplicates += [Duplicate(original[i], event_id) for i, event_id in result.duplicates]
+        # Refused by the write policy: the field becomes a path into the payload, as the parser's are.
+        refused = [replace(r, field=f"[{r.index}].{r.field}") for r in result.refused]
+        rejected += sorted([*rejects, *refused], key=lambda r: r.index)
+    return Outcome(stored=stored, duplicates=duplicates, rejected=rejected)

@@ -2,7 +2,7 @@
 
 TNT 2.2 (``callbacks`` of ``POST /v2/event-subscriptions``): the body is a JSON array of events; the header
 ``Notification-Signature: sha256=<hex HMAC-SHA256>`` is keyed with the decoded bytes of the subscription's
-base64 secret over those body bytes. Reached through ``quayside.api.delivery``, the public import path.
+base64 secret over those body bytes. Reached through ``quayside.hub.delivery``, the public import path.
 """
 
 from __future__ import annotations

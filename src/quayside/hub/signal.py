@@ -18,11 +18,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from quayside.errors import InputError, NotFoundError, PermissionDeniedError
+from quayside.hub.kpis import ensure_readable
+from quayside.hub.kpis import normalized_event as normalized
 from quayside.store.access import Principal, group_is_large_enough
 from quayside.store.models import EmptyReturnRuleRow, Event, Facility, KpiName
 from quayside.store.models.base import utcnow
-from quayside.store.repositories.reads_kpis import ensure_readable
-from quayside.store.repositories.reads_kpis import normalized_event as normalized
 from quayside.visibility.codes import EquipmentEventTypeCode, ModeOfTransport, TransportEventTypeCode
 from quayside.visibility.lookahead import EmptyReturnRule, import_lookahead, return_signal
 from quayside.visibility.model import Classifier, EventType

@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quayside.api._demo_parties import poster
-from quayside.api._demo_summary import DemoSummary, FeedCounts
-from quayside.api.ingest import ingest_events
-from quayside.api.routes_ingest import FeedKind, ingest_feed
 from quayside.errors import InputError
+from quayside.hub.demo.parties import poster
+from quayside.hub.demo.summary import DemoSummary, FeedCounts
+from quayside.hub.events import ingest_events
+from quayside.hub.feeds import FeedKind, ingest_feed
 from quayside.store.models import Organisation
 from quayside.store.types import OrgRole
 

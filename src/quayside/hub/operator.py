@@ -1,25 +1,25 @@
-"""What the visibility commands of ``quayside`` do, kept out of ``cli.py`` so that it stays thin.
+"""What the hub's operator does from the command line: members and keys, and loading files as a member.
 
+``quayside org``/``key`` and ``quayside load`` call these, so that ``cli.py`` stays thin. The command line
+is run by the hub's operator: it acts for the organisation named by ``--as`` with the write scope, through
+the same services as the API (:mod:`quayside.hub.events`, :mod:`quayside.hub.feeds`, :mod:`quayside.hub.jit`).
 Each action migrates the database first (idempotent), so the commands work on a fresh data directory.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from quayside.api.delivery import WORKER_ENV, DeliveryChoice, delivery_wanted, server_delivery
-from quayside.api.ingest import IngestOutcome, ingest_events
-from quayside.api.routes_ingest import FeedKind, FeedOutcome, decode_feed, ingest_feed
 from quayside.errors import InputError
+from quayside.hub.events import ingest_events
+from quayside.hub.feeds import FeedKind, FeedOutcome, decode_feed, ingest_feed
+from quayside.hub.outcome import Outcome
 from quayside.store import db
 from quayside.store.models import Organisation
 from quayside.store.repositories.orgs import (
@@ -36,9 +36,7 @@ from quayside.store.repositories.orgs import (
 from quayside.store.types import OrgRole, Scope
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
-
-    from quayside.api.routes_jit import AisOutcome
+    from quayside.hub.jit import AisOutcome
 
 
 def _sessions(url: str | None) -> tuple[Engine, sessionmaker[Session]]:
@@ -82,7 +80,7 @@ def revoke_key(url: str | None, key_id: str) -> None:
         engine.dispose()
 
 
-def load_event_file(url: str | None, path: Path, as_org: str | None) -> IngestOutcome:
+def load_event_file(url: str | None, path: Path, as_org: str | None) -> Outcome:
     """Load a DCSA JSON file as ``as_org`` (default: the only port authority).
 
     The CLI is run by the hub's operator, so it posts with the write scope whatever the organisation's keys.
@@ -173,8 +171,8 @@ def load_port_call_file(url: str | None, path: Path, port: str, as_org: str | No
     """
     import polars as pl
 
-    from quayside.api.routes_jit import ingest_ais_port_calls
     from quayside.geo.profiles import load_profile
+    from quayside.hub.jit import ingest_ais_port_calls
 
     profile = load_profile(port)
     try:
@@ -194,95 +192,3 @@ def load_port_call_file(url: str | None, path: Path, port: str, as_org: str | No
 
 
 # --- quayside serve ------------------------------------------------------------------------------------------
-
-
-def default_workers() -> int:
-    """Server processes by default: the CPUs this process may run on (at least 1)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-@dataclass(frozen=True)
-class ServePlan:
-    """How ``quayside serve`` runs: processes, and whether it runs the subscription delivery worker.
-
-    The delivery worker runs once per ``serve``, in the serving process itself (``delivery_in_supervisor``),
-    whether it answers requests itself (one process) or supervises several. ``child_env`` goes into the
-    environment before any app is built: it turns every app's own worker off (and, with several processes,
-    gives the spawned children the database URL).
-    """
-
-    workers: int
-    delivery_in_supervisor: bool
-    child_env: dict[str, str]
-    delivery: DeliveryChoice
-
-
-def plan_serve(url: str, workers: int, environ: Mapping[str, str], delivery: bool | None = None) -> ServePlan:
-    """The :class:`ServePlan` for ``workers`` processes on ``url``.
-
-    ``delivery`` is ``--delivery/--no-delivery`` (None: not given); without it ``environ``'s
-    ``QUAYSIDE_DELIVERY_WORKER`` decides, and delivery is on unless that says off.
-    """
-    if workers < 1:
-        raise InputError("must be at least 1", field="--workers", value=workers)
-    choice = delivery_wanted(delivery, environ)
-    child_env = {WORKER_ENV: "0"}
-    if workers > 1:
-        # Each child builds the app from QUAYSIDE_DB_URL (served_app).
-        child_env[db.DB_URL_ENV] = url
-    return ServePlan(
-        workers=workers, delivery_in_supervisor=choice.enabled, child_env=child_env, delivery=choice
-    )
-
-
-def served_app() -> FastAPI:
-    """The app of one ``quayside serve --workers N`` process (a factory: the URL is in the environment)."""
-    from quayside.api.app import create_app
-
-    return create_app(None)
-
-
-def serve(
-    url: str | None,
-    *,
-    host: str,
-    port: int,
-    workers: int,
-    access_log: bool,
-    read_threads: bool = False,
-    delivery: bool | None = None,
-    out: TextIO | None = None,
-) -> None:
-    """``quayside serve``: migrate, then run the API in ``workers`` processes until interrupted.
-
-    Subscription callbacks are delivered by one worker thread in this process unless ``delivery`` is False
-    (or, when it is None, ``QUAYSIDE_DELIVERY_WORKER`` says off); a line on ``out`` (default: stdout) says
-    which.
-    """
-    import uvicorn
-
-    from quayside.api.app import READ_THREADS_ENV, create_app
-
-    if read_threads:
-        # In the environment, so that spawned worker processes see it too.
-        os.environ[READ_THREADS_ENV] = "1"
-    resolved = db.resolve_url(url)
-    db.upgrade(resolved)
-    plan = plan_serve(resolved, workers, os.environ, delivery)
-    # The children are spawned (not forked) and read their settings from the inherited environment.
-    os.environ.update(plan.child_env)
-    with server_delivery(resolved, plan.delivery, out=out or sys.stdout):
-        if plan.workers == 1:
-            uvicorn.run(create_app(resolved), host=host, port=port, access_log=access_log)
-            return
-        uvicorn.run(
-            "quayside.api.cli_actions:served_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=plan.workers,
-            access_log=access_log,
-        )

@@ -18,8 +18,8 @@ Days are local days of the port (``visibility/data/unlocode_timezones.csv``; UTC
 port reads a KPI only when the port authority has shared it (``aggregate_shares``).
 
 This module is the entry point: it checks who may ask and dispatches to the readers of each kind of
-record, ``reads_kpis_trucks`` (truck visits), ``reads_kpis_dwell`` (container dwell) and
-``reads_kpis_calls`` (vessel calls); ``reads_kpis_groups`` holds the query, the groups and their
+record, ``trucks`` (truck visits), ``dwell`` (container dwell) and
+``calls`` (vessel calls); ``groups`` holds the query, the groups and their
 suppression.
 """
 
@@ -29,9 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quayside.errors import InputError, PermissionDeniedError
-from quayside.store.access import Principal, guard_party_filter
-from quayside.store.models import AggregateShare, KpiName
-from quayside.store.repositories.reads_kpis_calls import (
+from quayside.hub.kpis.calls import (
     anchorage_wait,
     berth_visits,
     call_times,
@@ -39,9 +37,11 @@ from quayside.store.repositories.reads_kpis_calls import (
     per_call,
     time_in_port,
 )
-from quayside.store.repositories.reads_kpis_dwell import container_dwells, normalized_event
-from quayside.store.repositories.reads_kpis_groups import KpiGroup, KpiQuery, build_groups, duration_summary
-from quayside.store.repositories.reads_kpis_trucks import dual_share_values, truck_visits, turn_time_values
+from quayside.hub.kpis.dwell import container_dwells, normalized_event
+from quayside.hub.kpis.groups import KpiGroup, KpiQuery, build_groups, duration_summary
+from quayside.hub.kpis.trucks import dual_share_values, truck_visits, turn_time_values
+from quayside.store.access import Principal, guard_party_filter
+from quayside.store.models import AggregateShare, KpiName
 from quayside.store.types import OrgRole
 from quayside.visibility import kpis
 from quayside.visibility.codes import EmptyIndicator, EquipmentEventTypeCode

@@ -1,16 +1,16 @@
 """``quayside deliver``: delivery passes from the command line, once or in a loop (cron-less deployments).
 
-:func:`deliver` migrates the database, then runs :func:`~quayside.api._delivery_pass.run_once` once, or
-every ``interval_s`` until interrupted. Reached through ``quayside.api.delivery``, the public import path.
+:func:`deliver` migrates the database, then runs :func:`~quayside.hub.delivery.passes.run_once` once, or
+every ``interval_s`` until interrupted. Reached through ``quayside.hub.delivery``, the public import path.
 """
 
 from __future__ import annotations
 
 import time
 
-from quayside.api._delivery_config import DeliveryConfig
-from quayside.api._delivery_pass import run_once
-from quayside.api._delivery_report import PassReport
+from quayside.hub.delivery.config import DeliveryConfig
+from quayside.hub.delivery.passes import run_once
+from quayside.hub.delivery.report import PassReport
 from quayside.store import db
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from quayside.api.demo import demo_app, load_demo
+from quayside.api.serve import demo_app
+from quayside.hub.demo import load_demo
 from quayside.simulate.containers import simulate_container_flows
 from quayside.simulate.traffic import SimulatedCall
 from quayside.vessels.types import ShipType

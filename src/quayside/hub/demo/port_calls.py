@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quayside.api._demo_parties import poster
-from quayside.api._demo_summary import DemoSummary, FeedCounts
-from quayside.api.routes_jit import ingest_ais_port_calls, ingest_timestamps
 from quayside.geo.profiles import load_profile
+from quayside.hub.demo.parties import poster
+from quayside.hub.demo.summary import DemoSummary, FeedCounts
+from quayside.hub.jit import ingest_ais_port_calls, ingest_timestamps
 from quayside.store.models import Facility, Organisation
 from quayside.store.repositories.orgs import DEFAULT_SCOPES, principal_for
-from quayside.store.types import JitEventType, OrgRole, Scope
+from quayside.store.types import OrgRole, Scope
+from quayside.visibility.codes import JitEventType
 from quayside.visibility.documents import parse_datetime
 from quayside.visibility.jit import PortCallPhaseTypeCode, stable_id
 from quayside.visibility.jit_ais import AisCall, ScheduleTime, ais_port_calls, match_schedule
