@@ -11,17 +11,15 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
-
-from quayside.api.app import create_app
 from quayside.errors import InputError
 from quayside.hub.delivery import WORKER_ENV, DeliveryChoice, delivery_wanted, server_delivery
-from quayside.hub.demo import default_url, load_demo
 from quayside.store import db
 from quayside.store.types import OrgRole
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def default_workers() -> int:
@@ -120,6 +118,10 @@ def serve(
 #: browser cannot send the API's bearer key, and the report holds only the public inventory.
 def demo_app(data_dir: Path, db_url: str) -> FastAPI:
     """The API on ``db_url`` plus ``DATA/inventory/`` (the emissions report) as static files at ``/reports``."""
+    from fastapi.staticfiles import StaticFiles
+
+    from quayside.api.app import create_app
+
     app = create_app(db_url)
     reports = data_dir / "inventory"
     if reports.is_dir():
@@ -143,7 +145,8 @@ def serve_demo(
     """
     import uvicorn
 
-    from quayside.hub.delivery import delivery_wanted, server_delivery
+    # Only the demo needs the demo loader (and the AIS and geometry libraries its port calls import).
+    from quayside.hub.demo import default_url, load_demo
 
     summary = load_demo(data_dir, db_url)
     url = db_url or default_url(data_dir)

@@ -235,14 +235,19 @@ def claim_holders(
     session: Session, values: Iterable[tuple[ClaimKind, str | None]]
 ) -> dict[tuple[ClaimKind, str], int]:
     """The holder of each value that has one (table ``claims``, see :mod:`quayside.store.authority`)."""
-    wanted = sorted({(kind.value, value) for kind, value in values if value})
+    by_kind: dict[ClaimKind, set[str]] = {}
+    for kind, value in values:
+        if value:
+            by_kind.setdefault(kind, set()).add(value)
     out: dict[tuple[ClaimKind, str], int] = {}
-    for part in chunks(wanted):
-        statement = select(Claim.kind, Claim.value, Claim.org_id).where(
-            tuple_(Claim.kind, Claim.value).in_(part)
-        )
-        for kind, value, org_id in session.execute(statement):
-            out[(ClaimKind(kind), value)] = org_id
+    # One plain IN per kind: SQLAlchemy expands a tuple IN slowly (a third of a batch's insert time).
+    for kind, kind_values in sorted(by_kind.items()):
+        for part in chunks(sorted(kind_values)):
+            statement = select(Claim.value, Claim.org_id).where(
+                Claim.kind == kind.value, Claim.value.in_(part)
+            )
+            for value, org_id in session.execute(statement):
+                out[(kind, value)] = org_id
     return out
 
 
