@@ -31,7 +31,8 @@ def load_events(
     as_org: Annotated[str | None, typer.Option("--as", help="Organisation posting the events.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Load DCSA events through the same code as POST /v2/events, and print the counts; exit 2 if unreadable."""
+    """Load DCSA events through the same code as POST /v2/events and print the counts; exit 1 if every event
+    was rejected, 2 if the file is unreadable."""
     from quayside.hub.operator import load_event_file
 
     try:
@@ -45,6 +46,8 @@ def load_events(
     _print_rejects(outcome.rejected, file)
     counts = (len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
     sys.stdout.write("stored {}, duplicates {}, rejected {}\n".format(*counts))
+    if outcome.rejected and not outcome.accepted:
+        raise typer.Exit(1)
 
 
 def _print_rejects(rejects: Iterable[Reject], file: Path) -> None:

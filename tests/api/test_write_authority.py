@@ -356,3 +356,39 @@ def test_the_hub_operator_is_made_from_the_command_line(
         == 201
     )
     assert Scope.ADMIN.value == "admin"
+
+
+def test_the_command_line_applies_the_same_write_rules(
+    client: TestClient, drill: Drill, bearer: Bearer, db_url: str, tmp_path: Any
+) -> None:
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from quayside.cli import app
+
+    k = drill.keys
+    _link(client, drill, bearer, "maersk", "owner_a")
+    assert _post(client, k["apmt"], bearer, _event("GTIN"))["stored"]
+    assert _post(client, k["la"], bearer, _shipment("HOLD"))["stored"]
+    # Loading a file "as" the trucker is posting as the trucker: its forged release is refused, by field.
+    forged = Path(tmp_path) / "release.json"
+    forged.write_text(json.dumps([_shipment("RELS", at="2024-03-01T10:00:00Z")]))
+    runner = CliRunner()
+    done = runner.invoke(app, ["load", "events", str(forged), "--as", "Harbor Trucking", "--db", db_url])
+    assert done.exit_code == 1, done.output  # every record was refused
+    assert f"rejected {forged} record 0 [0].shipmentEventTypeCode:" in done.output
+    assert "stored 0, duplicates 0, rejected 1" in done.output
+    status = client.get(f"/containers/{BOX}", headers=bearer(k["owner_a"])).json()
+    assert [h["onHold"] for h in status["holds"]] == [True]
+    # A trucker's gate file naming another company's visit: refused, the run exits 1.
+    gate = Path(tmp_path) / "gate.csv"
+    row = "V200,APMT,USLAX,LADR,7ABC123,2024-03-05T08:00:00,2024-03-05T08:30:00,TGHU1234567,DROP,EMPTY,22G1,,"
+    gate.write_text(GATE_HEADER + "\n" + row + "\n")
+    done = runner.invoke(
+        app, ["load", "gate-transactions", str(gate), "--as", "Harbor Trucking", "--db", db_url]
+    )
+    assert done.exit_code == 1, done.output
+    assert "trucking_company" in done.output
+    assert "truck visits stored 0" in done.output
