@@ -392,3 +392,28 @@ def test_the_command_line_applies_the_same_write_rules(
     assert done.exit_code == 1, done.output
     assert "trucking_company" in done.output
     assert "truck visits stored 0" in done.output
+
+
+def test_a_contested_claim_is_shown_to_its_holder_and_the_hub_not_the_contender(
+    client: TestClient, drill: Drill, bearer: Bearer, db_url: str
+) -> None:
+    k = drill.keys
+    _link(client, drill, bearer, "maersk", "owner_a")
+    _link(client, drill, bearer, "cma", "owner_b")  # the same booking and box: Maersk's
+    engine = db.make_engine(db_url)
+    with db.session_factory(engine)() as session:
+        hub = create_organisation(session, "The hub", OrgRole.HUB_OPERATOR)
+        hub_key = issue_api_key(session, hub).key
+        session.commit()
+    engine.dispose()
+    expected = {("BKG", "BKG1", "Maersk", "CMA CGM"), ("EQ", BOX, "Maersk", "CMA CGM")}
+    for key in (k["maersk"], hub_key):
+        answer = client.get("/admin/claim-conflicts", headers=bearer(key))
+        assert answer.status_code == 200, answer.text
+        assert {(c["kind"], c["value"], c["holder"], c["contender"]) for c in answer.json()} == expected
+    # The contender and everybody else see nothing: the contender's answer told it nothing either.
+    for name in ("cma", "owner_b", "la", "apmt"):
+        assert client.get("/admin/claim-conflicts", headers=bearer(k[name])).json() == []
+    # A second assertion by the same contender is the same conflict, not another row.
+    _link(client, drill, bearer, "cma", "owner_b")
+    assert len(client.get("/admin/claim-conflicts", headers=bearer(hub_key)).json()) == 2

@@ -133,3 +133,22 @@ def post_booking(body: BookingIn, request: Request, session: SessionDep, carrier
         source="POST /admin/bookings",
     )
     return {"bookingID": booking.id, "linkedEvents": linked}
+
+
+Member = Annotated[Principal, Depends(require())]
+
+
+@router.get("/claim-conflicts")
+def get_claim_conflicts(session: SessionDep, principal: Member) -> list[dict[str, str]]:
+    """Assertions of a value another carrier holds: every one for the hub operator, a carrier's own holdings'
+    for a carrier, none for anyone else (``kind`` BKG, TRD, EQ or VOY)."""
+    return [
+        {
+            "kind": c.kind,
+            "value": c.value,
+            "holder": c.holder,
+            "contender": c.contender,
+            "assertedDateTime": c.at.isoformat(timespec="seconds"),
+        }
+        for c in admin_service.contested_claims(session, principal)
+    ]

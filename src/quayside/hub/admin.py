@@ -10,14 +10,16 @@ commits what it did.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from quayside.errors import NotFoundError, PermissionDeniedError
 from quayside.hub.limits import Limits, check_items
 from quayside.store.access import Principal, administers
-from quayside.store.models import ApiKey, Booking, Facility, Organisation
+from quayside.store.models import ApiKey, Booking, ClaimConflict, Facility, Organisation
 from quayside.store.repositories.links import add_booking_link, register_facility
 from quayside.store.repositories.orgs import (
     IssuedKey,
@@ -30,7 +32,15 @@ from quayside.store.repositories.orgs import (
 )
 from quayside.store.types import OrgRole, Scope
 
-__all__ = ["add_member", "issue_key", "link_booking", "register_terminal", "revoke_key"]
+__all__ = [
+    "ContestedClaim",
+    "add_member",
+    "contested_claims",
+    "issue_key",
+    "link_booking",
+    "register_terminal",
+    "revoke_key",
+]
 
 
 def _administered(principal: Principal, org: Organisation, field: str) -> Organisation:
@@ -174,3 +184,36 @@ def link_booking(
     )
     session.commit()
     return booking, linked
+
+
+@dataclass(frozen=True, slots=True)
+class ContestedClaim:
+    """A value one carrier holds that another asserted: its kind, value, both organisations and when."""
+
+    kind: str
+    value: str
+    holder: str
+    contender: str
+    at: datetime
+
+
+def contested_claims(session: Session, principal: Principal, *, limit: int = 1000) -> list[ContestedClaim]:
+    """The conflicts over claimed values ``principal`` may see, newest first.
+
+    The hub operator sees every one; a carrier those over the values it holds (who contested them, and
+    when); nobody else any. The contender is not told: its answer was the same as for a value nobody holds.
+    """
+    holder = aliased(Organisation)
+    contender = aliased(Organisation)
+    statement = (
+        select(ClaimConflict.kind, ClaimConflict.value, holder.name, contender.name, ClaimConflict.created_at)
+        .join(holder, holder.id == ClaimConflict.holder_org_id)
+        .join(contender, contender.id == ClaimConflict.contender_org_id)
+        .order_by(ClaimConflict.created_at.desc(), ClaimConflict.id.desc())
+        .limit(limit)
+    )
+    if principal.role is not OrgRole.HUB_OPERATOR:
+        statement = statement.where(ClaimConflict.holder_org_id == principal.org_id)
+    return [
+        ContestedClaim(str(kind), value, h, c, at) for kind, value, h, c, at in session.execute(statement)
+    ]

@@ -46,6 +46,7 @@ from quayside.errors import ConfigError
 from quayside.store.access import Principal
 from quayside.store.models import (
     Claim,
+    ClaimConflict,
     Event,
     EventDocumentRef,
     Facility,
@@ -62,6 +63,7 @@ from quayside.visibility.rejects import Reject
 
 _POLICY_FILE = Path(__file__).parent / "write_policy.toml"
 _CLAIMS = cast(Table, Claim.__table__)
+_CONFLICTS = cast(Table, ClaimConflict.__table__)
 
 PLACES = ("any", "own_facility", "operated_facility", "own_port", "own_company", "own_visits")
 REFERENCE_RULES = ("held",)
@@ -180,14 +182,30 @@ def event_claims(event: NormalizedEvent) -> list[tuple[ClaimKind, str]]:
 
 
 def claim(session: Session, org_id: int, values: Iterable[tuple[ClaimKind, str]]) -> None:
-    """Record ``org_id`` as the holder of each value nobody holds yet (the first claim stands)."""
+    """Record ``org_id`` as the holder of each value nobody holds yet (the first claim stands).
+
+    A value another organisation holds stays the holder's; the assertion is recorded as a conflict
+    (``claim_conflicts``, :func:`claim_conflicts`), which the holder and the hub operator see.
+    """
     now = utcnow()
+    wanted = [(kind, value) for kind, value in dict.fromkeys(values) if value]
     rows = [
-        {"kind": kind.value, "value": value, "org_id": org_id, "created_at": now}
-        for kind, value in dict.fromkeys(values)
-        if value
+        {"kind": kind.value, "value": value, "org_id": org_id, "created_at": now} for kind, value in wanted
     ]
     insert_rows(session, _CLAIMS, ["kind", "value"], rows)
+    holders = claim_holders(session, wanted)
+    conflicts = [
+        {
+            "kind": kind.value,
+            "value": value,
+            "holder_org_id": holder,
+            "contender_org_id": org_id,
+            "created_at": now,
+        }
+        for (kind, value), holder in sorted(holders.items())
+        if holder != org_id
+    ]
+    insert_rows(session, _CONFLICTS, ["kind", "value", "contender_org_id"], conflicts)
 
 
 def vessel_operator_code(document: Mapping[str, Any]) -> str | None:

@@ -115,3 +115,23 @@ class Claim(Base):
     value: Mapped[str] = mapped_column(String(64))
     org_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClaimConflict(Base):
+    """A carrier that asserted a value another carrier holds: kept apart, and shown to the holder and the hub.
+
+    One row per value and contender (the first time it asserted it); the contender's own record (its
+    booking link, its event) is stored in its name and reaches nothing of the holder's.
+    """
+
+    __tablename__ = "claim_conflicts"
+    __table_args__ = (
+        UniqueConstraint("kind", "value", "contender_org_id", name="uq_claim_conflicts_kind_value_contender"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind, 3))
+    value: Mapped[str] = mapped_column(String(64))
+    holder_org_id: Mapped[int] = mapped_column(Integer, index=True)
+    contender_org_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

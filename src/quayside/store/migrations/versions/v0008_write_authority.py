@@ -3,6 +3,7 @@
 - ``claims``: the first carrier to assert a booking or bill of lading reference, a container or a vessel
   voyage holds it (``quayside.store.authority``). Filled from the stored booking links (the oldest link of
   a value wins) and from the events carriers posted.
+- ``claim_conflicts``: a carrier asserting a value another holds, shown to the holder and the hub operator.
 - ``events.carrier_org_id``: the carrier an event is about; the poster's organisation where it is a carrier.
 - ``events.publisher_created_at``: the ``eventCreatedDateTime`` the publisher sent (``created_at`` stays
   the hub's receipt time); the publisher's ``eventID`` is the event's ``event_id``.
@@ -39,6 +40,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_claims"),
         sa.UniqueConstraint("kind", "value", name="uq_claims_kind_value"),
     )
+    op.create_table(
+        "claim_conflicts",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("kind", sa.String(3), nullable=False),
+        sa.Column("value", sa.String(64), nullable=False),
+        sa.Column("holder_org_id", sa.Integer(), nullable=False),
+        sa.Column("contender_org_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_claim_conflicts"),
+        sa.UniqueConstraint(
+            "kind", "value", "contender_org_id", name="uq_claim_conflicts_kind_value_contender"
+        ),
+    )
+    op.create_index("ix_claim_conflicts_holder_org_id", "claim_conflicts", ["holder_org_id"])
     op.add_column("events", sa.Column("carrier_org_id", sa.Integer()))
     op.add_column("events", sa.Column("publisher_created_at", UTCDateTime()))
     op.add_column("events", sa.Column("document_bytes", sa.Integer()))
@@ -93,4 +108,6 @@ def downgrade() -> None:
         batch.drop_column("document_bytes")
         batch.drop_column("publisher_created_at")
         batch.drop_column("carrier_org_id")
+    op.drop_index("ix_claim_conflicts_holder_org_id", table_name="claim_conflicts")
+    op.drop_table("claim_conflicts")
     op.drop_table("claims")
