@@ -172,6 +172,19 @@ def test_ais_calls_become_port_calls_with_act_timestamps() -> None:
     assert again.calls[0].timestamps == full.timestamps
 
 
+def test_a_berth_of_a_terminal_without_an_smdg_code_is_a_call_at_the_port() -> None:
+    # Pier T berth T121 is a marine oil terminal of terminals.csv (code LGB-T121, smdg false): JIT names a
+    # facility by its SMDG code, so the call is at USLGB without one, and it is a valid port call document.
+    profile = load_profile("san-pedro-bay")
+    frame = _calls_frame([_berth_call(366000009, 9300001, "polb-piert-b121-liquid", T0)])
+    (call,) = ais_port_calls(frame, profile, facility_ports={}, source="calls.parquet").calls
+    assert call.port_call["UNLocationCode"] == "USLGB"
+    assert "facility" not in call.port_call
+    documents, rejects = parse_port_calls([call.port_call], source="calls.parquet")
+    assert rejects == []
+    assert len(documents) == 1
+
+
 def test_a_table_without_the_call_columns_is_refused() -> None:
     with pytest.raises(InputError, match="missing"):
         ais_port_calls(pl.DataFrame({"mmsi": [1]}), load_profile("nagoya"), facility_ports={}, source="x")

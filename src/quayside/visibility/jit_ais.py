@@ -153,7 +153,10 @@ def _ais_call(
     if isinstance(name, str) and name.strip():
         vessel["name"] = name.strip()[: MAX_LENGTH["name"]].strip()
     document: dict[str, Any] = {"portCallID": call_id, "UNLocationCode": port, "vessel": vessel}
-    if code:
+    # JIT names a facility by its SMDG (or BIC) code: a berth of a terminal without one (a tanker, car or
+    # cruise terminal of terminals.csv) is a call at the port, its berth left unnamed.
+    berth_terminal = profile.berth_terminal(berth_id)
+    if code and (berth_terminal is None or berth_terminal.smdg):
         document["facility"] = {"facilityCode": code, "facilityCodeListProvider": "SMDG"}
     stamps = []
     for point in AIS_POINTS:
