@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-out
 DEMO_DAYS ?= 30
+DEMO_YEAR ?= 2022
+DEMO_DB = sqlite:///$(abspath $(DEMO_DIR))/visibility/quayside.sqlite
 PORT ?= 8000
 
 .PHONY: install demo test lint typecheck pytest bench clean
@@ -21,6 +23,11 @@ demo: $(STAMP)
 	$(BIN)/quayside simulate --port san-pedro-bay --days $(DEMO_DAYS) --seed 7 --out $(DEMO_DIR)
 	$(BIN)/quayside inventory $(DEMO_DIR)/ais.parquet --registry $(DEMO_DIR)/registry.csv \
 		--port san-pedro-bay --out $(DEMO_DIR)/inventory
+	$(BIN)/quayside demo-load --data $(DEMO_DIR)
+	$(BIN)/quayside report annual --port san-pedro-bay --year $(DEMO_YEAR) --db $(DEMO_DB) \
+		--out $(DEMO_DIR)/inventory/annual
+	$(BIN)/quayside plan la-hydrogen lb-battery --port san-pedro-bay \
+		--base $(DEMO_DIR)/inventory/annual/annual.json --out $(DEMO_DIR)/inventory/plan
 	$(BIN)/quayside demo-serve --data $(DEMO_DIR) --port $(PORT)
 
 lint: $(STAMP)

@@ -1,4 +1,4 @@
-"""``quayside load ...``: load visibility files into the store, printing each reject and the counts.
+"""``quayside load ...``: load visibility and carbon files into the store, printing each reject and the counts.
 
 Each command hands the file to one function of :mod:`quayside.hub.operator` (the same code as the
 ingest routes) and prints the outcome; :mod:`quayside.cli` adds this group as ``load``. A file that cannot
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from quayside.hub.feeds import FeedOutcome
     from quayside.visibility.rejects import Reject
 
-load_app = typer.Typer(help="Load visibility data into the store.", no_args_is_help=True)
+load_app = typer.Typer(help="Load visibility and carbon data into the store.", no_args_is_help=True)
 
 
 @load_app.command("events")
@@ -144,6 +144,58 @@ def load_port_calls(
         f"not berth calls {outcome.skipped}, at other ports {outcome.other_port}\n"
     )
     if outcome.rejected and not calls.accepted:
+        raise typer.Exit(1)
+
+
+@load_app.command("equipment")
+def load_equipment(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Equipment register, activity log or port throughput CSV (docs/carbon.md), told apart by "
+            "its header."
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Load a port's equipment register, activity log or throughput (TEU a year) as the hub operator; exit 1
+    if no row loaded, 2 if the file is unreadable."""
+    from quayside.hub.operator import load_equipment_file
+
+    outcome = load_equipment_file(db, file)
+    _print_rejects(outcome.rejected, file)
+    what = {
+        "register": "equipment units",
+        "activity": "activity records",
+        "throughput": "throughput figures",
+    }[outcome.kind.value]
+    sys.stdout.write(
+        f"{what} stored {len(outcome.stored)}, updated {len(outcome.updated)}, "
+        f"duplicates {len(outcome.duplicates)}, rejected {len(outcome.rejected)}\n"
+    )
+    if outcome.rejected and not outcome.accepted:
+        raise typer.Exit(1)
+
+
+@load_app.command("inventory")
+def load_inventory(
+    directory: Annotated[
+        Path, typer.Argument(help="Output directory of `quayside inventory` (its calls.parquet).")
+    ],
+    port: Annotated[str, typer.Option(help="Port profile the inventory was run with, e.g. san-pedro-bay.")],
+    db: DbOption = None,
+) -> None:
+    """Store the emissions of each ship call in the port's totals, for the annual report; exit 1 if none loaded."""
+    from quayside.hub.operator import load_inventory_dir
+
+    outcome = load_inventory_dir(db, directory, port)
+    _print_rejects(outcome.rejected, directory)
+    sys.stdout.write(
+        f"ship calls stored {len(outcome.stored)}, updated {len(outcome.updated)}, "
+        f"duplicates {len(outcome.duplicates)}, rejected {len(outcome.rejected)}, removed {outcome.removed}; "
+        f"not in the port's totals {outcome.not_in_totals}\n"
+    )
+    if outcome.rejected and not outcome.accepted:
         raise typer.Exit(1)
 
 

@@ -20,6 +20,8 @@ from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextC
 
 from quayside._cli_load import load_app
 from quayside._cli_options import DbOption
+from quayside._cli_plan import register as register_plan
+from quayside._cli_report import register as register_report
 from quayside.errors import ConfigError, QuaysideError
 
 app = typer.Typer(
@@ -76,6 +78,7 @@ def simulate(
                 seed=seed,
                 out_dir=out,
                 window_end=result.start + timedelta(days=result.days),
+                window_start=result.start,
             )
         console.print(flows.summary())
 
@@ -225,6 +228,9 @@ key_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
 app.add_typer(load_app, name="load")
+# The whole port's carbon: `report annual`, `targets` and `plan` (quayside.programs).
+register_report(app)
+register_plan(app)
 
 
 #: ``serve`` / ``demo-serve``: run the one subscription delivery worker (default), or not.

@@ -155,6 +155,10 @@ def serve_demo(
     out.write(f"API docs:  {base}/docs  (OpenAPI at {base}/openapi.json)\n")
     if (data_dir / "inventory" / "report.html").exists():
         out.write(f"Emissions report: {base}/reports/report.html\n")
+    # `make demo` writes the whole port's annual report and a planner comparison beside the inventory.
+    for page, title in (("annual/annual.html", "Annual report"), ("plan/plan.html", "Transition plan")):
+        if (data_dir / "inventory" / page).exists():
+            out.write(f"{title}: {base}/reports/{page}\n")
     owner = next((n for n, k in summary.keys.items() if k["role"] == OrgRole.CARGO_OWNER.value), None)
     if owner is not None:
         key = summary.keys[owner]["apiKey"]

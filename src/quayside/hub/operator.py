@@ -2,7 +2,9 @@
 
 ``quayside org``/``key`` and ``quayside load`` call these, so that ``cli.py`` stays thin. The command line
 is run by the hub's operator: it acts for the organisation named by ``--as`` with the write scope, through
-the same services as the API (:mod:`quayside.hub.events`, :mod:`quayside.hub.feeds`, :mod:`quayside.hub.jit`).
+the same services as the API (:mod:`quayside.hub.events`, :mod:`quayside.hub.feeds`, :mod:`quayside.hub.jit`);
+equipment registers, activity logs, throughput files and inventories are loaded as the hub operator itself
+(:mod:`quayside.hub.equipment`).
 Each action migrates the database first (idempotent), so the commands work on a fresh data directory.
 """
 
@@ -36,6 +38,7 @@ from quayside.store.repositories.orgs import (
 from quayside.store.types import OrgRole, Scope
 
 if TYPE_CHECKING:
+    from quayside.hub.equipment import EquipmentOutcome, InventoryOutcome
     from quayside.hub.jit import AisOutcome
 
 
@@ -187,6 +190,66 @@ def load_port_call_file(url: str | None, path: Path, port: str, as_org: str | No
             return ingest_ais_port_calls(
                 session, principal_for(org, scopes), calls, profile, source=str(path)
             )
+    finally:
+        engine.dispose()
+
+
+# --- a port's carbon inputs (quayside load equipment | inventory) --------------------------------------------
+
+
+def load_equipment_file(url: str | None, path: Path) -> EquipmentOutcome:
+    """Load an equipment register, activity log or port throughput CSV (told apart by its header) as the hub
+    operator.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read as UTF-8 text, or is none of the three (or more than one).
+    """
+    from quayside.hub.equipment import command_line_operator, load_equipment_text
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not valid UTF-8 text at byte {exc.start}", source=str(path), hint="save the file as UTF-8"
+        ) from None
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            return load_equipment_text(session, command_line_operator(), text, source=str(path))
+    finally:
+        engine.dispose()
+
+
+def load_inventory_dir(url: str | None, directory: Path, port: str) -> InventoryOutcome:
+    """Store the per-call emissions of the inventory in ``directory`` (its ``calls.parquet``) as the hub
+    operator; ``directory`` may also name the ``calls.parquet`` itself.
+
+    Raises
+    ------
+    InputError
+        When ``calls.parquet`` cannot be read or lacks the inventory's call and emission columns.
+    ConfigError
+        When ``port`` is not a known port profile.
+    """
+    import polars as pl
+
+    from quayside.geo.profiles import load_profile
+    from quayside.hub.equipment import command_line_operator, store_ship_emissions
+
+    profile = load_profile(port)
+    path = directory / "calls.parquet" if directory.is_dir() else directory
+    try:
+        calls = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise InputError(f"cannot read Parquet file: {exc}", source=str(path)) from exc
+    engine, sessions = _sessions(url)
+    try:
+        with db.session_scope(sessions) as session:
+            return store_ship_emissions(session, command_line_operator(), calls, profile, source=str(path))
     finally:
         engine.dispose()
 

@@ -41,6 +41,7 @@ import numpy as np
 
 from quayside.errors import ConfigError
 from quayside.simulate._container_params import load_flow_params
+from quayside.simulate._equipment import EquipmentFiles, simulate_equipment
 from quayside.simulate._export_flow import draw_exports
 from quayside.simulate._flow_files import codeco_interchange, gate_rows, parties_document, write_csv
 from quayside.simulate._flow_parts import FlowParts
@@ -65,14 +66,16 @@ class ContainerFlows:
     truck_visits: int
     dual_visits: int
     schedule_rows: int
+    equipment: EquipmentFiles | None = None
 
     def summary(self) -> str:
-        """One line for the CLI."""
-        return (
+        """One line for the CLI (two with the equipment files)."""
+        line = (
             f"  containers of {self.calls} calls: {self.imports} imports, {self.exports} exports; "
             f"{self.events} events, {self.truck_visits} truck visits ({self.dual_visits} dual) "
             f"-> {self.directory}"
         )
+        return line if self.equipment is None else f"{line}\n{self.equipment.summary()}"
 
 
 def simulate_container_flows(
@@ -83,6 +86,7 @@ def simulate_container_flows(
     out_dir: Path,
     window_end: datetime,
     codeco_messages: int = 20,
+    window_start: datetime | None = None,
 ) -> ContainerFlows:
     """Simulate the container flows of ``calls`` and write them to ``out_dir/visibility/`` (see module doc).
 
@@ -101,6 +105,9 @@ def simulate_container_flows(
         End of the simulated window (timezone-aware): actual events after it are not written.
     codeco_messages
         How many gate transactions (the first in time) are repeated in ``codeco.edi``.
+    window_start
+        Start of the simulated window; when given, the terminals' equipment register and a year of its
+        activity are written to ``out_dir/equipment/`` too (:mod:`quayside.simulate._equipment`).
     """
     if window_end.tzinfo is None:
         raise ConfigError("window_end must be timezone-aware", field="window_end", value=str(window_end))
@@ -137,6 +144,19 @@ def simulate_container_flows(
     (directory / "codeco.edi").write_text(
         codeco_interchange(sample, sender=sender, recipient="QUAYSIDE", sent=window_end), encoding="utf-8"
     )
+    equipment = None
+    if window_start is not None:
+        equipment = simulate_equipment(
+            chosen,
+            [(v.trucker, v.plate) for v in visits],
+            port_key=parts.community.port_key,
+            terminals=dict(terminals),
+            tz=parts.community.tz,
+            seed=seed,
+            out_dir=out_dir,
+            window_start=window_start,
+            window_end=window_end,
+        )
     return ContainerFlows(
         directory=directory,
         calls=len(chosen),
@@ -146,4 +166,5 @@ def simulate_container_flows(
         truck_visits=len(visits),
         dual_visits=sum(1 for v in visits if len(v.moves) == 2),
         schedule_rows=len(schedule),
+        equipment=equipment,
     )

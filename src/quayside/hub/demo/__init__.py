@@ -13,13 +13,16 @@ calls become DCSA JIT port calls with ACT timestamps posted by the port authorit
 schedule's EST/PLN berth times become JIT timestamps posted by the carriers (matched to the AIS call by
 vessel IMO, terminal and nearest time), so that ``/vessel-calls`` shows schedule vs actual.
 
+The carbon inputs are loaded too, as the hub operator: the simulated equipment register and activity logs
+of ``DATA/equipment/`` and, with an inventory, each call's emissions for the annual report.
+
 A fresh API key is issued to every organisation on each run and written to ``DATA/visibility/keys.json``
 (plain keys: a demo file, made readable by its user only, mode 0600; the default SQLite database next to it
 is made 0600 as well).
 
 The parts: ``parties`` (organisations, keys, facilities, booking links, who posts), ``feeds``
-(the ``DATA/visibility/`` files), ``port_calls`` (AIS calls and schedule times as JIT) and
-``summary`` (the counts and the printed summary).
+(the ``DATA/visibility/`` files), ``port_calls`` (AIS calls and schedule times as JIT), ``equipment`` (the
+carbon inputs) and ``summary`` (the counts and the printed summary).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import os
 from pathlib import Path
 
 from quayside.errors import InputError
+from quayside.hub.demo.equipment import load_carbon_inputs
 from quayside.hub.demo.feeds import load_feeds, read_json
 from quayside.hub.demo.parties import register_links, register_organisations
 from quayside.hub.demo.port_calls import load_port_calls
@@ -70,6 +74,7 @@ def load_demo(data_dir: Path, db_url: str | None = None) -> DemoSummary:
             load_feeds(session, vis, orgs, summary)
             if (data_dir / "inventory" / "calls.parquet").exists():
                 load_port_calls(session, data_dir, str(parties.get("port") or ""), orgs, summary)
+            load_carbon_inputs(session, data_dir, str(parties.get("port") or ""), summary)
     finally:
         engine.dispose()
     _write_private(summary.keys_path, json.dumps(summary.keys, indent=1) + "\n")

@@ -1,6 +1,7 @@
-"""Tables of the visibility store (SQLAlchemy 2 typed ORM); the schema itself is made by the migrations."""
+"""Tables of the store (SQLAlchemy 2 typed ORM); the schema itself is made by the migrations."""
 
 from quayside.store.models.base import Base, UTCDateTime
+from quayside.store.models.equipment import EquipmentActivityRow, EquipmentUnitRow, ShipCallEmissionRow
 from quayside.store.models.events import Event, EventDocumentRef, EventParty
 from quayside.store.models.logistics import (
     Booking,
@@ -29,6 +30,8 @@ __all__ = [
     "DeliveryStatus",
     "EmptyReturnRuleRow",
     "Equipment",
+    "EquipmentActivityRow",
+    "EquipmentUnitRow",
     "Event",
     "EventDocumentRef",
     "EventParty",
@@ -39,6 +42,7 @@ __all__ = [
     "Organisation",
     "PortCall",
     "PortCallTimestamp",
+    "ShipCallEmissionRow",
     "Subscription",
     "TruckVisitRow",
     "UTCDateTime",
