@@ -6,8 +6,10 @@ import csv
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 ISSUE_EXAMPLE = {
@@ -150,6 +152,25 @@ def test_inventory_without_port_lists_the_profiles(tmp_path: Path) -> None:
     for key in ("san-pedro-bay", "nagoya", "shenzhen"):
         assert key in done.stderr
     assert not (tmp_path / "out").exists()  # nothing was computed on a guessed port
+
+
+def test_simulate_start_is_the_port_s_local_midnight(tmp_path: Path) -> None:
+    # 2022-01-01 00:00 in Los Angeles is 08:00 UTC (PST, UTC-8): the window and the equipment year are the
+    # port's, not UTC's (from UTC midnight the logs would be of 2021, the local year of the start).
+    sim = quayside("simulate", "--days", "1", "--seed", "2", "--start", "2022-01-01", "--out", str(tmp_path))
+    assert sim.returncode == 0, sim.stderr
+    assert "from 2022-01-01" in sim.stdout
+    assert "for 2022" in " ".join(sim.stdout.split())
+    times = (
+        pq.read_table(tmp_path / "ais.parquet", columns=["BaseDateTime"]).column("BaseDateTime").to_pylist()
+    )
+    assert min(times) >= datetime(2022, 1, 1, 8, tzinfo=UTC)
+    assert max(times) < datetime(2022, 1, 2, 8, tzinfo=UTC)
+    activity = _csv_rows(tmp_path / "equipment" / "activity.csv")
+    assert {r["period_start"][:4] for r in activity} == {"2022"}
+    bad = quayside("simulate", "--days", "1", "--start", "2022-13-01", "--out", str(tmp_path / "bad"))
+    assert bad.returncode != 0
+    assert "--start" in bad.stderr
 
 
 def test_registry_infer_writes_what_the_engine_would_use(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -59,12 +60,29 @@ def simulate(
     visibility: Annotated[
         bool, typer.Option(help="Also write the container flows and parties of the calls to OUT/visibility/.")
     ] = True,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="First day of the window, from midnight in the port's time zone; default 2022-11-01 UTC, "
+            "the calibration month.",
+        ),
+    ] = None,
 ) -> None:
     """Write a reproducible month (or N days) of port traffic: OUT/ais.parquet and OUT/registry.csv."""
     from quayside.simulate.traffic import simulate_traffic
 
+    first = None
+    if start is not None:
+        from zoneinfo import ZoneInfo
+
+        from quayside.geo.profiles import load_profile
+
+        # Local midnight, so that a window from 1 January is the port's calendar year (the equipment logs'
+        # year is the local year of the window's start).
+        first = start.replace(tzinfo=ZoneInfo(load_profile(port).timezone))
     with err_console.status(f"simulating {days} days of {port} traffic"):
-        result = simulate_traffic(port=port, days=days, seed=seed, out_dir=out)
+        result = simulate_traffic(port=port, days=days, seed=seed, out_dir=out, start=first)
     console.print(result.summary())
     if visibility:
         from datetime import timedelta

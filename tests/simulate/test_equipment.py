@@ -89,7 +89,7 @@ def test_the_parameters_are_the_ones_the_hand_worked_numbers_use() -> None:
     }
     assert machines["yard_tractor"].hours_per_quay_move == 0.25
     assert machines["forklift"].hours_per_day == 4.0
-    assert [m.units_per_100k_moves for m in p.machines] == [1.0, 3.5, 8.0, 0.8, 0.8]
+    assert [m.units_per_100k_moves for m in p.machines] == [1.0, 3.5, 8.0, 0.8, 0.8, 0.1, 0.6]
 
 
 def test_a_call_moves_its_hours_alongside_times_the_berth_productivity() -> None:
@@ -146,7 +146,8 @@ def test_the_logs_follow_the_moves_as_documented(tmp_path: Path) -> None:
     log = read_activity(activity_text, source="activity.csv")
     assert (register.rejects, log.rejects) == ([], [])
     # NCB moves 30,660 a year: 1 STS (0.31), 1 RTG (1.07), 2 yard tractors (2.45), 1 top handler (0.25,
-    # at least one) and 1 forklift; TCB's 5,475 give one of each; NGO-KINJO-CT has no calls and no machines.
+    # at least one), 1 forklift, 1 switcher (0.03) and 1 TRU (0.18); TCB's 5,475 give one of each;
+    # NGO-KINJO-CT has no calls and no machines.
     fleet = Counter((u.operator, u.kind.value) for u in register.units)
     assert fleet == {
         ("NCB", "sts_crane"): 1,
@@ -154,15 +155,19 @@ def test_the_logs_follow_the_moves_as_documented(tmp_path: Path) -> None:
         ("NCB", "yard_tractor"): 2,
         ("NCB", "top_handler"): 1,
         ("NCB", "forklift"): 1,
+        ("NCB", "locomotive_switcher"): 1,
+        ("NCB", "tru"): 1,
         ("TCB", "sts_crane"): 1,
         ("TCB", "rtg_crane"): 1,
         ("TCB", "yard_tractor"): 1,
         ("TCB", "top_handler"): 1,
         ("TCB", "forklift"): 1,
+        ("TCB", "locomotive_switcher"): 1,
+        ("TCB", "tru"): 1,
     }
     assert all(u.unlocode == "JPNGO" and u.port == "nagoya" for u in register.units)
     records = [row.record for row in log.rows]
-    assert len(records) == 11 * 12  # a record per machine (11) and month of 2022
+    assert len(records) == 15 * 12  # a record per machine (15) and month of 2022
     by = {(r.unit_id, r.period_start.month): r for r in records}
     # STS: every quay move is a lift; 25 an hour. November 2,520 lifts = 100.8 h; December 2,604 = 104.2 h.
     assert (by[("NCB-STS01", 11)].moves, by[("NCB-STS01", 11)].hours) == (2520, 100.8)
@@ -175,6 +180,8 @@ def test_the_logs_follow_the_moves_as_documented(tmp_path: Path) -> None:
     assert sum(t or 0.0 for t in tractors) == pytest.approx(630.0, abs=0.1)
     # The forklift works 4 h a day: 120 h in November, 124 in December.
     assert (by[("NCB-FL01", 11)].hours, by[("NCB-FL01", 12)].hours) == (120.0, 124.0)
+    # The switcher works 16 h a day and the TRU 6 h, whatever the quay does: 480 h and 180 h in November.
+    assert (by[("NCB-LOCO01", 11)].hours, by[("NCB-TRU01", 11)].hours) == (480.0, 180.0)
     # Periods are whole local months.
     assert (by[("TCB-STS01", 2)].period_start.isoformat(), by[("TCB-STS01", 2)].period_end.isoformat()) == (
         "2022-02-01",

@@ -25,9 +25,10 @@ CO2e uses the GWP set of ``emissions/tables/gwp.csv`` (AR5 by default), the tabl
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources.abc import Traversable
 
 from quayside.emissions._factor_tables import read_gwp
@@ -91,14 +92,26 @@ class LandsideTables:
             )
         return self.ports[port]
 
+    @cached_property
+    def _tiers_by_engine(self) -> dict[str, list[TierRow]]:
+        # Looked up once per activity record and machine: a scan of the whole table each time was most of
+        # an annual report's time (benchmarks/bench_annual.py).
+        out: dict[str, list[TierRow]] = defaultdict(list)
+        for row in self.engine_tiers:
+            out[row.engine].append(row)
+        return dict(out)
+
+    @cached_property
+    def _ef_by_key(self) -> dict[tuple[str, str, str], list[EngineEf]]:
+        out: dict[tuple[str, str, str], list[EngineEf]] = defaultdict(list)
+        for row in self.engine_ef:
+            out[(row.engine, row.tier, row.pollutant)].append(row)
+        return dict(out)
+
     def tier(self, engine: str, kw: float, model_year: int) -> TierRow:
         """The tier row of an engine family, rated power and model year."""
-        for row in self.engine_tiers:
-            if (
-                row.engine == engine
-                and row.kw_min <= kw < row.kw_max
-                and row.year_from <= model_year <= row.year_to
-            ):
+        for row in self._tiers_by_engine.get(engine, ()):
+            if row.kw_min <= kw < row.kw_max and row.year_from <= model_year <= row.year_to:
                 return row
         raise ConfigError(
             "engine_tiers.csv has no row for this engine", field="model_year", value=(engine, kw, model_year)
@@ -106,12 +119,8 @@ class LandsideTables:
 
     def engine_factor(self, engine: str, tier: str, kw: float, pollutant: str) -> Sourced:
         """g/kWh of ``pollutant`` for an engine family, tier and rated power."""
-        for row in self.engine_ef:
-            if (row.engine, row.tier, row.pollutant) == (
-                engine,
-                tier,
-                pollutant,
-            ) and row.kw_min <= kw < row.kw_max:
+        for row in self._ef_by_key.get((engine, tier, pollutant), ()):
+            if row.kw_min <= kw < row.kw_max:
                 return row.g_per_kwh
         raise ConfigError(
             "engine_ef.csv has no row for this engine", field="tier", value=(engine, tier, kw, pollutant)

@@ -195,22 +195,32 @@ def find_units(session: Session, unit_ids: Iterable[str]) -> dict[str, list[Stor
 
 def equipment_units(session: Session, port: str) -> list[EquipmentUnit]:
     """The register of ``port`` (a port profile key), by ``unit_id``."""
-    query = select(EquipmentUnitRow).where(EquipmentUnitRow.port == port).order_by(EquipmentUnitRow.unit_id)
+    u = EquipmentUnitRow
+    query = (
+        select(
+            u.unit_id, u.port, u.unlocode, u.operator, u.kind, u.power_source, u.rated_kw, u.model_year, u.tier,
+            u.source, u.line,
+        )
+        .where(u.port == port)
+        .order_by(u.unit_id)
+    )  # fmt: skip
     return [
         EquipmentUnit(
-            unit_id=row.unit_id,
-            port=row.port,
-            unlocode=row.unlocode,
-            operator=row.operator,
-            kind=EquipmentKind(row.kind),
-            power_source=PowerSource(row.power_source),
-            rated_kw=row.rated_kw,
-            model_year=row.model_year,
-            tier=row.tier,
-            source=row.source,
-            line=row.line,
+            unit_id=unit_id,
+            port=port_key,
+            unlocode=unlocode,
+            operator=operator,
+            kind=EquipmentKind(kind),
+            power_source=PowerSource(power),
+            rated_kw=rated_kw,
+            model_year=model_year,
+            tier=tier,
+            source=source,
+            line=line,
         )
-        for row in session.scalars(query)
+        for unit_id, port_key, unlocode, operator, kind, power, rated_kw, model_year, tier, source, line in (
+            session.execute(query)
+        )
     ]
 
 
@@ -300,26 +310,33 @@ def _year_bounds(year: int) -> tuple[date, date]:
 def equipment_activity(session: Session, port: str, year: int) -> list[ActivityRecord]:
     """The activity records of ``port``'s units whose period overlaps calendar ``year`` (whole records)."""
     first, last = _year_bounds(year)
+    a = EquipmentActivityRow
+    # Columns, not ORM objects: a year of a large port's logs is tens of thousands of rows, and building
+    # mapped instances cost most of the read (benchmarks/bench_annual.py).
     query = (
-        select(EquipmentActivityRow, EquipmentUnitRow.unit_id)
-        .join(EquipmentUnitRow, EquipmentUnitRow.id == EquipmentActivityRow.unit_pk)
-        .where(
-            EquipmentUnitRow.port == port,
-            EquipmentActivityRow.period_start <= last,
-            EquipmentActivityRow.period_end >= first,
+        select(
+            EquipmentUnitRow.unit_id,
+            a.period_start,
+            a.period_end,
+            *(getattr(a, name) for name in _ACTIVITY_FIELDS),
+            a.source,
+            a.line,
         )
-        .order_by(EquipmentUnitRow.unit_id, EquipmentActivityRow.period_start, EquipmentActivityRow.id)
+        .join(EquipmentUnitRow, EquipmentUnitRow.id == a.unit_pk)
+        .where(EquipmentUnitRow.port == port, a.period_start <= last, a.period_end >= first)
+        .order_by(EquipmentUnitRow.unit_id, a.period_start, a.id)
     )
+    n = len(_ACTIVITY_FIELDS)
     return [
         ActivityRecord(
-            unit_id=unit_id,
-            period_start=row.period_start,
-            period_end=row.period_end,
-            **{name: getattr(row, name) for name in _ACTIVITY_FIELDS},
-            source=row.source,
-            line=row.line,
+            unit_id=row[0],
+            period_start=row[1],
+            period_end=row[2],
+            **dict(zip(_ACTIVITY_FIELDS, row[3 : 3 + n], strict=True)),
+            source=row[3 + n],
+            line=row[4 + n],
         )
-        for row, unit_id in session.execute(query)
+        for row in session.execute(query)
     ]
 
 
