@@ -29,15 +29,17 @@ POLLUTANTS = {"CO2", "CH4", "N2O", "CO2e", "NOx", "SO2", "PM10", "PM2_5", "DPM",
 
 
 def base_doc() -> dict[str, Any]:
-    """A 2024 San Pedro Bay base: 2 diesel RTGs (1,000 h), 10 diesel yard tractors (5,000 h), 100 diesel trucks
-    (300,000 L, 2,000 h on the terminals), ships."""
+    """A 2024 San Pedro Bay base: 2 diesel RTGs (1,000 h), 10 diesel yard tractors (5,000 h), a diesel top
+    handler (500 h), 2 propane forklifts (800 h), 100 diesel trucks (300,000 L, 2,000 h on the terminals),
+    ships. The bundled scenarios replace every one of these groups."""
     return {
         "port": PORT,
         "year": 2024,
         "teu": 50_000,
         "by_category_g": {
             "ogv": {"CO2": 1e10, "CO2e": 1.01e10, "NOx": 2e8, "well_to_wheel": {"CO2e": 1.2e10}},
-            "cargo_handling_equipment": {"CO2": 6e8, "CO2e": 6e8, "NOx": 4e6, "well_to_wheel": {"CO2e": 7.2e8}},
+            "cargo_handling_equipment": {"CO2": 6.16e8, "CO2e": 6.16e8, "NOx": 4.11e6,
+                                         "well_to_wheel": {"CO2e": 7.396e8}},
             "trucks": {"CO2": 8e8, "CO2e": 8e8, "NOx": 2e6, "well_to_wheel": {"CO2e": 9.6e8}},
         },
         "by_equipment": [
@@ -47,6 +49,12 @@ def base_doc() -> dict[str, Any]:
             {"kind": "yard_tractor", "power_source": "diesel", "category": "cargo_handling_equipment", "units": 10,
              "hours": 5000.0, "kwh": 0.0, "kg_h2": 0.0, "fuel_l": 80_000.0, "fuel_kg": 0.0,
              "ttw_g": {"CO2": 5e8, "CO2e": 5e8, "NOx": 3e6}, "wtw_co2e_g": 6e8},
+            {"kind": "top_handler", "power_source": "diesel", "category": "cargo_handling_equipment", "units": 1,
+             "hours": 500.0, "kwh": 0.0, "kg_h2": 0.0, "fuel_l": 5_000.0, "fuel_kg": 0.0,
+             "ttw_g": {"CO2": 1.3e7, "CO2e": 1.3e7, "NOx": 1e5}, "wtw_co2e_g": 1.6e7},
+            {"kind": "forklift", "power_source": "propane", "category": "cargo_handling_equipment", "units": 2,
+             "hours": 800.0, "kwh": 0.0, "kg_h2": 0.0, "fuel_l": 2_000.0, "fuel_kg": 0.0,
+             "ttw_g": {"CO2": 3e6, "CO2e": 3e6, "NOx": 1e4}, "wtw_co2e_g": 3.6e6},
             {"kind": "drayage_truck", "power_source": "unregistered", "category": "trucks", "units": 100,
              "hours": 2000.0, "kwh": 0.0, "kg_h2": 0.0, "fuel_l": 300_000.0, "fuel_kg": 0.0,
              "ttw_g": {"CO2": 8e8, "CO2e": 8e8, "NOx": 2e6}, "wtw_co2e_g": 9.6e8},
@@ -71,8 +79,9 @@ def test_real_land_side_rates_for_hydrogen_rtgs_and_battery_tractors(tmp_path: P
     assert r.hydrogen_kg == pytest.approx(3_840.4)
     assert r.electricity_kwh["yard_tractor"] == pytest.approx(292_500)
     # grid_factors.csv california 2021-: lifecycle 298.5 g/kWh; hydrogen_pathways.csv grey 12.3 kg CO2e/kg
-    # CHE WTW: 7.2e8 - 1.2e8 - 6e8 + 3,840.4 x 12,300 + 292,500 x 298.5 = 47,236,920 + 87,311,250 = 1.3454817e8
-    assert r.wtw_co2e_g["cargo_handling_equipment"] == pytest.approx(1.3454817e8)
+    # CHE WTW: 7.396e8 - 1.2e8 - 6e8 + 3,840.4 x 12,300 + 292,500 x 298.5 = 1.96e7 (the top handler and the
+    # forklifts, untouched) + 47,236,920 + 87,311,250 = 1.5414817e8
+    assert r.wtw_co2e_g["cargo_handling_equipment"] == pytest.approx(1.5414817e8)
     # planner_peak.csv yard_tractor: 8 h, factor 1.0 -> 292,500 / 365 / 8 = 100.171 kW
     assert r.peak_mw == pytest.approx(0.100171, abs=1e-6)
     # planner_parameters.csv: 1,200 kg per station -> 3,840.4 / 365 = 10.52 kg/day -> 1 station
