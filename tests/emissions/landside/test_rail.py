@@ -65,3 +65,28 @@ def test_line_haul_from_hours_and_remanufactured_tier() -> None:
     assert equipment_emissions(old, records, port="san-pedro-bay", year=2024, tables=tables).ttw_g[
         "NOx"
     ] == pytest.approx(554_400.0)
+
+
+def test_switcher_from_trains_logged_as_moves() -> None:
+    """1,500 hp switcher, model year 2008 (Tier 2), 100 trains logged as moves and nothing else:
+    constants.csv 3.0 h per train -> 300 h; x 1,500 hp x load factor 0.1 = 45,000 bhp-hr; NOx 7.3 g/bhp-hr
+    -> 328,500 g; fuel 45,000 / 15.2 bhp-hr/gal = 2,960.53 gal. Logged hours win over moves."""
+    unit = EquipmentUnit(
+        "L3",
+        "san-pedro-bay",
+        None,
+        "PHL",
+        EquipmentKind.LOCOMOTIVE_SWITCHER,
+        PowerSource.DIESEL,
+        rated_kw=1500 * 0.745699872,
+        model_year=2008,
+    )
+    tables = landside_tables()
+    trains = [ActivityRecord("L3", date(2024, 1, 1), date(2024, 12, 31), moves=100)]
+    out = equipment_emissions(unit, trains, port="san-pedro-bay", year=2024, tables=tables)
+    assert out.ttw_g["NOx"] == pytest.approx(328_500.0)
+    assert out.energy.fuel_l["diesel"] == pytest.approx(45_000 / 15.2 * GAL)
+    assert "hours" not in out.defaulted
+    timed = [ActivityRecord("L3", date(2024, 1, 1), date(2024, 12, 31), hours=10.0, moves=100)]
+    out = equipment_emissions(unit, timed, port="san-pedro-bay", year=2024, tables=tables)
+    assert out.ttw_g["NOx"] == pytest.approx(1500 * 0.1 * 10.0 * 7.3)

@@ -54,6 +54,7 @@ class Usage:
     kg_h2: float | None
     miles: float | None
     year_fraction: float  # share of the calendar year the record covers (for default hours)
+    moves: float | None = None
 
 
 def usages(unit: EquipmentUnit, activity: Sequence[ActivityRecord], year: int, tally: Tally) -> list[Usage]:
@@ -82,6 +83,7 @@ def usages(unit: EquipmentUnit, activity: Sequence[ActivityRecord], year: int, t
                     scaled(rec.kg_h2, share),
                     scaled(rec.miles, share),
                     days / days_in_year(year),
+                    scaled(None if rec.moves is None else float(rec.moves), share),
                 )
             )
     if not out:
@@ -95,6 +97,13 @@ def hours_or_default(usage: Usage, unit: EquipmentUnit, tables: LandsideTables, 
         return usage.hours
     tally.defaulted.add("hours")
     return tables.defaults[unit.kind].annual_hours.value * usage.year_fraction
+
+
+def locomotive_hours(usage: Usage, unit: EquipmentUnit, tables: LandsideTables, tally: Tally) -> float:
+    """Logged hours; else the trains logged as ``moves`` × the duty's hours per train; else the defaults."""
+    if usage.hours is None and usage.moves is not None:
+        return usage.moves * tables.constant(f"locomotive_hours_per_move_{rail.duty_of(unit.kind)}")
+    return hours_or_default(usage, unit, tables, tally)
 
 
 def _tier(unit: EquipmentUnit, engine: str, kw: float, tables: LandsideTables, tally: Tally) -> str:
@@ -187,7 +196,7 @@ def equipment_emissions(
         elif unit.kind in _LOCOMOTIVES:
             rail.locomotive_usage(
                 unit,
-                hours_or_default(usage, unit, tables, tally) if usage.fuel is None else usage.hours,
+                locomotive_hours(usage, unit, tables, tally) if usage.fuel is None else usage.hours,
                 usage.fuel,
                 tables,
                 tally,
