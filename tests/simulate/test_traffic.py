@@ -187,3 +187,18 @@ def test_thirty_days_size_speed_and_calibration(tmp_path: Path) -> None:
     assert 0.5 <= anchor_h.mean() <= 8.0
     assert 0.05 <= (anchor_h > 0).mean() <= 0.5
     assert "calls" in r.summary()
+
+
+def test_names_stay_unique_after_the_word_lists_are_spent() -> None:
+    # 12 x 12 first and second words x (no number or 1-19) make 2,880 names; a year of San Pedro Bay
+    # traffic draws more vessels than that, and drawing for ever hung `simulate --days 365`.
+    from quayside.simulate._fleet import FleetFactory
+    from quayside.simulate._params import load_params
+
+    params = load_params()
+    fleet = FleetFactory(params, np.random.default_rng(1))
+    names = [fleet._unique_name(["A"], ["B", "C"]) for _ in range(100)]
+    assert len(set(names)) == 100
+    # At most 2 x 20 drawable names ("A B", "A B 1" .. "A B 19"); the rest are numbered from 20 up.
+    numbered = [n for n in names if n.split()[-1].isdigit() and int(n.split()[-1]) >= 20]
+    assert len(numbered) >= 60

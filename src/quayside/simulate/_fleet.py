@@ -16,6 +16,7 @@ from quayside.vessels.types import EngineType, Fuel, ShipType
 
 REGISTRY_COLUMNS = ("mmsi", "imo", "name", *PARTICULARS, "shore_power")
 #: Registry cells that may be left empty on purpose (identity and type always stay filled).
+_NAME_DRAWS = 100  # draws of a fresh name before numbering one (the word lists are finite)
 _T = TypeVar("_T")
 _BLANKABLE = (
     "teu",
@@ -70,6 +71,7 @@ class FleetFactory:
         self._mmsis: set[int] = set()
         self._imos: set[int] = set()
         self._names: set[str] = set()
+        self._next_number = 20
 
     def _unique_mmsi(self, mids: Sequence[int]) -> int:
         while True:
@@ -87,13 +89,21 @@ class FleetFactory:
                 return imo
 
     def _unique_name(self, first: Sequence[str], second: Sequence[str]) -> str:
-        while True:
+        name = ""
+        for _ in range(_NAME_DRAWS):
             name = f"{self._rng.choice(np.asarray(first))} {self._rng.choice(np.asarray(second))}"
             if self._rng.random() < 0.5:
                 name = f"{name} {int(self._rng.integers(1, 20))}"
             if name not in self._names:
                 self._names.add(name)
                 return name
+        # A year of traffic draws more vessels than the word lists make names: number past the drawn range
+        # (1-19) rather than draw for ever.
+        while f"{name} {self._next_number}" in self._names:
+            self._next_number += 1
+        name = f"{name} {self._next_number}"
+        self._names.add(name)
+        return name
 
     def _pick(self, weights: Sequence[tuple[_T, float]]) -> _T:
         w = np.array([x[1] for x in weights], dtype=np.float64)
