@@ -181,3 +181,16 @@ def test_demo_load_with_an_inventory_has_vessel_calls(data_dir: Path, db_url: st
         assert calls(trucker) == []
     again = load_demo(copy, db_url)
     assert (again.feeds["calls.parquet"].stored, again.feeds["calls.parquet"].duplicates) == (0, 1)
+
+
+def test_demo_load_of_more_events_than_a_request_may_carry(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The item limit is the API's, per request: a year of simulated events (over 100,000, 13,000 at one
+    # terminal) was refused whole. The demo loads files, as `quayside load events` does, in batches.
+    events = _json(data_dir / "visibility" / "events.json")
+    monkeypatch.setenv("QUAYSIDE_LIMIT_ITEMS", "5")
+    monkeypatch.setenv("QUAYSIDE_LIMIT_BATCH_ROWS", "7")
+    assert len(events) > 5
+    summary = load_demo(data_dir, f"sqlite:///{tmp_path / 'hub.sqlite'}")
+    assert (summary.feeds["events.json"].stored, summary.feeds["events.json"].rejected) == (len(events), 0)

@@ -86,7 +86,7 @@ def load_feeds(session: Session, vis: Path, orgs: dict[str, Organisation], summa
     counts = summary.feeds.setdefault("events.json", FeedCounts())
     for code, documents in by_terminal.items():
         sender = poster(everyone, role=OrgRole.TERMINAL_OPERATOR, code=code, fallback=authority)
-        outcome = ingest_events(session, sender, documents, source=str(vis / "events.json"))
+        outcome = ingest_events(session, sender, documents, source=str(vis / "events.json"), batched=True)
         counts.add(len(outcome.stored), len(outcome.duplicates), len(outcome.rejected))
     feeds = (
         ("gate_transactions.csv", FeedKind.GATE_TRANSACTIONS, "facility_code", OrgRole.TERMINAL_OPERATOR),
