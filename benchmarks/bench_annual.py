@@ -13,7 +13,7 @@ Measured, in this process, ``--repeat`` times each (best wall time; peak of Pyth
 ``tracemalloc`` on a separate run, so tracing does not slow the timed runs):
 
 ``report``
-    what ``quayside report annual`` does: :func:`quayside.programs.annual_store.annual_from_store`
+    what ``quayside report annual`` does: :func:`quayside.programs.annual.store.annual_from_store`
     (reads the store, computes every category, targets and coverage) and
     :func:`quayside.programs.annual.write_annual` (JSON, CSVs, HTML with charts);
 ``baseline``
@@ -48,8 +48,8 @@ from sqlalchemy import select
 from quayside.emissions.landside import equipment_emissions, landside_tables, truck_visit_emissions
 from quayside.equipment.types import EquipmentKind
 from quayside.geo.profiles import load_profile
-from quayside.programs.annual import write_annual
-from quayside.programs.annual_store import annual_from_store
+from quayside.programs.annual.report import write_annual
+from quayside.programs.annual.store import annual_from_store
 from quayside.store import db
 from quayside.store.models.equipment import ShipCallEmissionRow
 from quayside.store.repositories.equipment import equipment_activity, equipment_units, truck_visits

@@ -1,7 +1,7 @@
 """``quayside plan``: zero-emission transition scenarios compared side by side from a base year's inventory.
 
 The base is an ``annual.json`` written by ``quayside report annual`` (``--base``) or, without it, the annual
-report built from the store (:func:`quayside.programs.annual_store.annual_from_store`). Scenarios are TOML
+report built from the store (:func:`quayside.programs.annual.store.annual_from_store`). Scenarios are TOML
 files or the names of bundled scenarios; with none, the port's bundled scenarios are planned.
 :mod:`quayside.cli` adds :func:`plan_command` as ``plan`` (``register``). A
 :class:`~quayside.errors.QuaysideError` reaches ``quayside``'s ``main``, which prints it on one line and exits 2.
@@ -18,9 +18,9 @@ import typer
 from quayside._cli_options import DbOption
 
 if TYPE_CHECKING:
-    from quayside.programs.plan_base import PlanBase
-    from quayside.programs.plan_output import Plan
-    from quayside.programs.scenarios import Scenario
+    from quayside.programs.planner.base import PlanBase
+    from quayside.programs.planner.output import Plan
+    from quayside.programs.planner.scenarios import Scenario
 
 __all__ = ["plan_command", "register", "resolve_scenarios", "summary_lines"]
 
@@ -35,7 +35,7 @@ def resolve_scenarios(names: list[str], port: str) -> list[Scenario]:
         A file that is neither a scenario file nor a bundled scenario's name (the message lists them).
     """
     from quayside.errors import InputError
-    from quayside.programs.scenarios import bundled_scenarios, read_scenario
+    from quayside.programs.planner.scenarios import bundled_scenarios, read_scenario
 
     if not names:
         return [read_scenario(p) for p in bundled_scenarios(port)]
@@ -59,8 +59,8 @@ def resolve_scenarios(names: list[str], port: str) -> list[Scenario]:
 
 def _base_from_store(db: str | None, port: str, year: int | None, targets_file: Path | None) -> PlanBase:
     from quayside.errors import ConfigError
-    from quayside.programs.annual_store import annual_from_store
-    from quayside.programs.plan_base import base_from_mapping
+    from quayside.programs.annual.store import annual_from_store
+    from quayside.programs.planner.base import base_from_mapping
     from quayside.programs.targets import load_targets
     from quayside.store import db as store_db
     from quayside.store.repositories.equipment import years_held
@@ -137,10 +137,10 @@ def plan_command(
     plan_targets.csv and plan.html."""
     from quayside.errors import InputError
     from quayside.geo.profiles import load_profile
-    from quayside.programs.plan_base import read_base
-    from quayside.programs.plan_data import planner_tables
-    from quayside.programs.plan_energy import LandsideMethods
-    from quayside.programs.plan_output import run_plan, write_plan
+    from quayside.programs.planner.base import read_base
+    from quayside.programs.planner.energy import LandsideMethods
+    from quayside.programs.planner.output import run_plan, write_plan
+    from quayside.programs.planner.tables import planner_tables
     from quayside.programs.targets import load_targets
 
     key = load_profile(port).key

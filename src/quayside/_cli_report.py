@@ -1,6 +1,6 @@
 """``quayside report annual`` and ``quayside targets``: the port's annual report and its progress on targets.
 
-Both read what the store holds for a port (:func:`quayside.programs.annual_store.annual_from_store`).
+Both read what the store holds for a port (:func:`quayside.programs.annual.store.annual_from_store`).
 :mod:`quayside.cli` adds ``report_app`` as the ``report`` group and ``targets_command`` as ``targets``. A
 :class:`~quayside.errors.QuaysideError` (an unknown port, a year not held, a bad targets file) reaches
 ``quayside``'s ``main``, which prints it on one line and exits 2.
@@ -19,7 +19,7 @@ from quayside._cli_options import DbOption
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from quayside.programs.annual import AnnualReport
+    from quayside.programs.annual.report import AnnualReport
     from quayside.programs.targets import TargetProgress
 
 report_app = typer.Typer(help="Reports of a port's whole inventory.", no_args_is_help=True)
@@ -51,7 +51,7 @@ def _report(
     targets_file: Path | None,
     hydrogen_pathway: str,
 ) -> AnnualReport:
-    from quayside.programs.annual_store import annual_from_store
+    from quayside.programs.annual.store import annual_from_store
     from quayside.programs.targets import load_targets
     from quayside.store import db as store_db
 
@@ -100,7 +100,7 @@ def report_annual(
     db: DbOption = None,
 ) -> None:
     """Write OUT/annual.json, annual.csv, annual_targets.csv, annual_equipment.csv and annual.html."""
-    from quayside.programs.annual import write_annual
+    from quayside.programs.annual.report import write_annual
 
     report = _report(db, port, year, baseline, targets, hydrogen_pathway)
     paths = write_annual(report, out)

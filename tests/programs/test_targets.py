@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from quayside.errors import ConfigError
-from quayside.programs.annual import AnnualInputs, EquipmentGroup, YearTotals, year_totals
+from quayside.programs.annual.report import AnnualInputs, EquipmentGroup, YearTotals, year_totals
+from quayside.programs.annual.well_to_tank import ShipWellToTank
 from quayside.programs.targets import (
     COLUMNS,
     YEAR_MET_HORIZON,
@@ -20,7 +21,6 @@ from quayside.programs.targets import (
     trajectory,
     year_met,
 )
-from quayside.programs.well_to_tank import ShipWellToTank
 
 HEADER = ",".join(COLUMNS)
 PORT = "san-pedro-bay"

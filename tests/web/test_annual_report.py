@@ -18,7 +18,13 @@ from typing import Any
 
 import pytest
 
-from quayside.programs.annual import AnnualInputs, AnnualReport, EquipmentGroup, build_annual, year_totals
+from quayside.programs.annual.report import (
+    AnnualInputs,
+    AnnualReport,
+    EquipmentGroup,
+    build_annual,
+    year_totals,
+)
 from quayside.programs.targets import parse_targets
 from quayside.web.annual_report import write_annual_report
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from quayside.errors import ConfigError
 from quayside.programs import _csv
-from quayside.programs._totals import ALL_CATEGORIES, CO2E, POLLUTANTS
+from quayside.programs.annual.totals import ALL_CATEGORIES, CO2E, POLLUTANTS
 
 TARGETS_FILE = "targets.csv"
 COLUMNS = (

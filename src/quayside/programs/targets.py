@@ -51,7 +51,7 @@ from quayside.programs._target_rows import (
     parse_targets,
     targets_for,
 )
-from quayside.programs._totals import GRAMS_PER_KG, GRAMS_PER_TONNE, YearTotals
+from quayside.programs.annual.totals import GRAMS_PER_KG, GRAMS_PER_TONNE, YearTotals
 
 #: A trend line that reaches the target only after this year is reported as "not on this trend": a date
 #: generations away says no more than that, and reads as a forecast.

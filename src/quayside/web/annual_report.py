@@ -21,7 +21,7 @@ from quayside.emissions.types import Pollutant
 from quayside.web._quantities import GRAMS_PER_TONNE, HEADLINE, LABELS, format_tonnes
 
 if TYPE_CHECKING:
-    from quayside.programs.annual import AnnualReport
+    from quayside.programs.annual.report import AnnualReport
     from quayside.programs.targets import TargetProgress
 
 _CONFIG = {"displaylogo": False, "responsive": True}

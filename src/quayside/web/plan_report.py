@@ -5,7 +5,7 @@ the first chart. It shows, per scenario (one colour each, its baseline dashed in
 CO2e tank-to-wheel (with the CO2e targets' levels) and well-to-wheel; NOx and DPM; electricity (MWh per year,
 peak MW); hydrogen (kg per day, refuelling stations); cost per tonne CO2e avoided when costs were given; CO2e
 by source category in the base year, 2030, 2040 and 2050; a table of key figures and one of the year each
-target is met. Input: the document of :func:`quayside.programs.plan_output.plan_document` (grams; shown as
+target is met. Input: the document of :func:`quayside.programs.planner.output.plan_document` (grams; shown as
 tonnes, 1 t = 10^6 g).
 """
 

@@ -29,14 +29,14 @@ from typing import Any
 
 from quayside.emissions.types import Pollutant
 from quayside.errors import InputError
-from quayside.programs.plan_base import WTW_KEY, PlanBase
-from quayside.programs.plan_costs import CostBook
-from quayside.programs.plan_data import PlannerTables
-from quayside.programs.plan_energy import EnergyMethods
-from quayside.programs.plan_ships import mode_shares
-from quayside.programs.plan_targets import TargetOutcome, target_outcomes
-from quayside.programs.planner import YearResult, plan_years
-from quayside.programs.scenarios import HORIZON, Scenario
+from quayside.programs.planner.base import WTW_KEY, PlanBase
+from quayside.programs.planner.costs import CostBook
+from quayside.programs.planner.energy import EnergyMethods
+from quayside.programs.planner.scenarios import HORIZON, Scenario
+from quayside.programs.planner.ships import mode_shares
+from quayside.programs.planner.tables import PlannerTables
+from quayside.programs.planner.targets import TargetOutcome, target_outcomes
+from quayside.programs.planner.years import YearResult, plan_years
 from quayside.programs.targets import Target
 
 __all__ = ["Plan", "ScenarioPlan", "plan_document", "run_plan", "write_plan"]

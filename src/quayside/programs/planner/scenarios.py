@@ -3,7 +3,7 @@
 A scenario is a set of measures, each a change of activity or energy carrier for a group of sources, year by
 year to :data:`HORIZON`. The keys are documented in ``docs/planner.md``; the bundled scenarios (two per seed
 port) live in ``programs/scenarios/``. A value that changes over the years is a
-:class:`~quayside.programs.plan_toml.Ramp`: a number (from the first planned year, or from ``from_year``) or a
+:class:`~quayside.programs.planner.toml_values.Ramp`: a number (from the first planned year, or from ``from_year``) or a
 table ``{2030 = 0.5, 2035 = 1.0}`` read as straight lines between the years given, starting from the base
 year's value and held after the last year.
 
@@ -22,8 +22,8 @@ from typing import Any
 
 from quayside.equipment.types import EquipmentKind, PowerSource
 from quayside.errors import ConfigError, InputError
-from quayside.programs.annual import UNREGISTERED
-from quayside.programs.plan_toml import EARLIEST_YEAR, HORIZON, Ramp, TomlReader
+from quayside.programs.annual.report import UNREGISTERED
+from quayside.programs.planner.toml_values import EARLIEST_YEAR, HORIZON, Ramp, TomlReader
 
 __all__ = [
     "EARLIEST_YEAR",

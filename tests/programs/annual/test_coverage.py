@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from quayside.emissions.types import Pollutant
 from quayside.equipment.throughput import PortThroughput
 from quayside.equipment.types import ActivityRecord, EquipmentKind, EquipmentUnit, PowerSource, SourceCategory
-from quayside.programs.annual import write_annual
-from quayside.programs.annual_store import annual_from_store
-from quayside.programs.coverage import FULL_YEAR_DAYS, Coverage, Span, year_coverage
+from quayside.programs.annual.coverage import FULL_YEAR_DAYS, Coverage, Span, year_coverage
+from quayside.programs.annual.report import write_annual
+from quayside.programs.annual.store import annual_from_store
 from quayside.store.models import MoveCountRow, TruckVisitRow
 from quayside.store.repositories.equipment import (
     ShipCallEmissions,

@@ -27,7 +27,7 @@ from typing import Any
 from quayside.emissions.types import Mode, Pollutant
 from quayside.equipment.types import EquipmentKind, PowerSource, SourceCategory
 from quayside.errors import InputError
-from quayside.programs.annual import UNREGISTERED
+from quayside.programs.annual.report import UNREGISTERED
 
 __all__ = ["BaseGroup", "PlanBase", "base_from_mapping", "read_base"]
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from quayside.emissions.types import Pollutant
-from quayside.programs.annual import CategoryTotals, YearTotals
-from quayside.programs.plan_base import PlanBase
-from quayside.programs.planner import YearResult
+from quayside.programs.annual.report import CategoryTotals, YearTotals
+from quayside.programs.planner.base import PlanBase
+from quayside.programs.planner.years import YearResult
 from quayside.programs.targets import Target, TargetKind, metric_value
 
 __all__ = ["TargetOutcome", "target_outcomes", "year_totals_of"]

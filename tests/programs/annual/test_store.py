@@ -18,7 +18,7 @@ from quayside.emissions.types import Pollutant
 from quayside.equipment.defaults import equipment_defaults
 from quayside.equipment.types import ActivityRecord, EquipmentKind, EquipmentUnit, PowerSource, SourceCategory
 from quayside.errors import ConfigError
-from quayside.programs.annual_store import annual_from_store
+from quayside.programs.annual.store import annual_from_store
 from quayside.store.models import MoveCountRow, TruckVisitRow
 from quayside.store.repositories.equipment import (
     ShipCallEmissions,

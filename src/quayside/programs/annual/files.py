@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from quayside.emissions.types import Pollutant
-from quayside.programs._totals import CategoryTotals
-from quayside.programs.annual import TOTAL, AnnualReport
+from quayside.programs.annual.report import TOTAL, AnnualReport
+from quayside.programs.annual.totals import CategoryTotals
 
 _GRAM_COLUMNS = [f"{p.column}_g" for p in Pollutant]
 ANNUAL_COLUMNS = ["port", "year", "category", *_GRAM_COLUMNS, "co2e_wtw_g"]

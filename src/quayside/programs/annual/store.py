@@ -17,7 +17,7 @@ For each year held for the port (``years_held``) up to the report year, the inpu
 - the grid's operational factor of the port's region and year and the hydrogen pathway's intensity, for
   the terminals' scope 1+2.
 
-The report year's ``coverage`` (:mod:`quayside.programs.coverage`) says what part of it each category's
+The report year's ``coverage`` (:mod:`quayside.programs.annual.coverage`) says what part of it each category's
 data cover.
 """
 
@@ -42,7 +42,9 @@ from quayside.emissions.landside import (
 from quayside.equipment.types import ActivityRecord, EquipmentKind, EquipmentUnit
 from quayside.errors import ConfigError
 from quayside.geo.profiles import load_profile
-from quayside.programs._totals import (
+from quayside.programs.annual.coverage import coverage_from_store
+from quayside.programs.annual.report import AnnualReport, build_annual
+from quayside.programs.annual.totals import (
     GRAMS_PER_KG,
     POLLUTANTS,
     UNREGISTERED,
@@ -50,8 +52,6 @@ from quayside.programs._totals import (
     EquipmentGroup,
     year_totals,
 )
-from quayside.programs.annual import AnnualReport, build_annual
-from quayside.programs.coverage import coverage_from_store
 from quayside.programs.targets import Target, load_targets
 from quayside.store.repositories.equipment import (
     equipment_activity,

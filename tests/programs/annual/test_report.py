@@ -11,7 +11,7 @@ import pytest
 
 from quayside.emissions.types import Pollutant
 from quayside.errors import ConfigError, InputError
-from quayside.programs.annual import (
+from quayside.programs.annual.report import (
     AnnualInputs,
     AnnualReport,
     EquipmentGroup,
@@ -20,8 +20,8 @@ from quayside.programs.annual import (
     write_annual,
     year_totals,
 )
+from quayside.programs.annual.well_to_tank import ship_well_to_tank
 from quayside.programs.targets import parse_targets
-from quayside.programs.well_to_tank import ship_well_to_tank
 
 PORT = "san-pedro-bay"
 POLLUTANTS = [p.value for p in Pollutant]

@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from quayside.emissions.types import Mode, Pollutant
-from quayside.programs.plan_base import PlanBase
-from quayside.programs.plan_data import PlannerTables
-from quayside.programs.scenarios import Scenario, ShipMeasure
+from quayside.programs.planner.base import PlanBase
+from quayside.programs.planner.scenarios import Scenario, ShipMeasure
+from quayside.programs.planner.tables import PlannerTables
 
 __all__ = ["ShipEffect", "mode_shares", "ship_effects"]
 

@@ -15,12 +15,12 @@ import pytest
 
 from quayside.equipment.types import EquipmentKind, PowerSource
 from quayside.errors import InputError
-from quayside.programs.plan_base import base_from_mapping
-from quayside.programs.plan_data import PeakRule, PlannerTables, Sourced
-from quayside.programs.plan_energy import GridIntensity, ZevRate
-from quayside.programs.plan_output import run_plan
-from quayside.programs.planner import YearResult, plan_years
-from quayside.programs.scenarios import Scenario, read_scenario
+from quayside.programs.planner.base import base_from_mapping
+from quayside.programs.planner.energy import GridIntensity, ZevRate
+from quayside.programs.planner.output import run_plan
+from quayside.programs.planner.scenarios import Scenario, read_scenario
+from quayside.programs.planner.tables import PeakRule, PlannerTables, Sourced
+from quayside.programs.planner.years import YearResult, plan_years
 from quayside.programs.targets import parse_targets
 
 PORT = "san-pedro-bay"

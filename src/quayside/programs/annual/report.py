@@ -1,7 +1,7 @@
 """A port's annual report: the whole inventory by source category, its change, intensities and targets.
 
 The pure layer: :func:`build_annual` takes one year's :class:`AnnualInputs` (what the store holds for the
-port and year, see :mod:`quayside.programs._totals`), the :class:`YearTotals` of the other years held
+port and year, see :mod:`quayside.programs.annual.totals`), the :class:`YearTotals` of the other years held
 (``history``, from :func:`year_totals`) and the port's targets, and returns an :class:`AnnualReport`:
 
 - ``by_category_g``: category -> pollutant -> grams, tank-to-wheel, with ``well_to_wheel.CO2e`` apart;
@@ -11,9 +11,9 @@ port and year, see :mod:`quayside.programs._totals`), the :class:`YearTotals` of
 - ``targets``: progress towards each target (:mod:`quayside.programs.targets`);
 - ``by_equipment``: per equipment kind and power source, units, hours, energy and grams (for the planner);
 - ``coverage``: what part of the year each category's data cover, with a note when it is not a full year
-  (:mod:`quayside.programs.coverage`; null when the report was built without it).
+  (:mod:`quayside.programs.annual.coverage`; null when the report was built without it).
 
-:func:`quayside.programs.annual_store.annual_from_store` fills the inputs from the store;
+:func:`quayside.programs.annual.store.annual_from_store` fills the inputs from the store;
 :func:`write_annual` writes ``annual.json``, the CSV files and the HTML report.
 """
 
@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from quayside.errors import ConfigError, InputError
-from quayside.programs._totals import (
+from quayside.programs.annual.coverage import Coverage
+from quayside.programs.annual.totals import (
     CO2E,
     POLLUTANTS,
     UNREGISTERED,
@@ -38,7 +39,6 @@ from quayside.programs._totals import (
     YearTotals,
     year_totals,
 )
-from quayside.programs.coverage import Coverage
 from quayside.programs.targets import Target, TargetProgress, progress, targets_for
 
 #: The key of the whole port in ``change`` maps.
@@ -133,7 +133,7 @@ def build_annual(
         The year changes are measured from (and the baseline of targets without their own); default the
         first year held.
     coverage
-        What part of the year the data held cover (:func:`quayside.programs.coverage.year_coverage`).
+        What part of the year the data held cover (:func:`quayside.programs.annual.coverage.year_coverage`).
 
     Raises
     ------
@@ -181,7 +181,7 @@ def build_annual(
 def write_annual(report: AnnualReport, out_dir: Path) -> dict[str, Path]:
     """Write ``annual.json``, ``annual.csv``, ``annual_targets.csv``, ``annual_equipment.csv`` and
     ``annual.html`` into ``out_dir`` (created); return their paths by name."""
-    from quayside.programs._annual_files import write_files
+    from quayside.programs.annual.files import write_files
 
     return write_files(report, out_dir)
 

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from quayside.emissions.types import Pollutant
 from quayside.equipment.types import EquipmentKind, PowerSource, SourceCategory
 from quayside.errors import ConfigError, InputError
-from quayside.programs.well_to_tank import SHIP_CATEGORIES, ShipWellToTank, ship_well_to_tank
+from quayside.programs.annual.well_to_tank import SHIP_CATEGORIES, ShipWellToTank, ship_well_to_tank
 
 #: Pollutant keys, in the order of :class:`Pollutant` (the ship inventory's ``totals_g`` keys).
 POLLUTANTS: tuple[str, ...] = tuple(p.value for p in Pollutant)

@@ -1,7 +1,7 @@
 """The zero-emission transition planner: a scenario's measures applied year by year from a base inventory.
 
 Method (``docs/planner.md`` works examples by hand). For each year ``y`` from the base year ``b`` to
-:data:`~quayside.programs.scenarios.HORIZON`:
+:data:`~quayside.programs.planner.scenarios.HORIZON`:
 
 1. Activity grows by the scenario's ``growth_pct_per_year``: every base quantity x G, G = (1 + g/100)^(y - b).
 2. An equipment measure moves a fraction f of its group's activity (a kind on the ``from`` power sources) to
@@ -9,7 +9,7 @@ Method (``docs/planner.md`` works examples by hand). For each year ``y`` from th
    grams (each pollutant), well-to-wheel CO2e and diesel litres, x G. Added: f x G x (hours x kWh and kg H2 per
    hour + miles x kWh and kg H2 per mile), rates from the land-side ``zero_emission_energy`` (a truck's hours
    are its hours idling on the terminal).
-3. Ship measures remove a fraction of the OGV grams (:mod:`quayside.programs.plan_ships`); shore power adds
+3. Ship measures remove a fraction of the OGV grams (:mod:`quayside.programs.planner.ships`); shore power adds
    grid electricity.
 4. Electricity and hydrogen are tank-to-wheel zero; well-to-wheel they count kWh x the year's lifecycle grid
    factor (the scenario's ``[grid]`` path, starting from the land-side factor of the base year) and kg H2 x
@@ -17,7 +17,7 @@ Method (``docs/planner.md`` works examples by hand). For each year ``y`` from th
    terminals' scope 1+2 uses the operational grid factor, scaled along the same path.
 5. Peak MW = sum over electric groups of (kWh / 365) / hours per day x coincidence factor / 1000
    (``planner_peak.csv``); hydrogen kg/day = kg / 365; stations = ceil(kg/day / station size).
-6. Costs (:mod:`quayside.programs.plan_costs`) against the baseline: the same growth, no measure, the base
+6. Costs (:mod:`quayside.programs.planner.costs`) against the baseline: the same growth, no measure, the base
    year's grid factor and hydrogen mix.
 """
 
@@ -31,13 +31,13 @@ from dataclasses import dataclass
 
 from quayside.emissions.types import Pollutant
 from quayside.equipment.types import PowerSource, SourceCategory
-from quayside.programs.plan_base import PlanBase
-from quayside.programs.plan_costs import CostBook
-from quayside.programs.plan_data import SHORE_POWER, PlannerTables
-from quayside.programs.plan_energy import EnergyMethods
-from quayside.programs.plan_groups import activity, fraction, group_of
-from quayside.programs.plan_ships import ship_effects
-from quayside.programs.scenarios import HORIZON, HydrogenSupply, Scenario
+from quayside.programs.planner.base import PlanBase
+from quayside.programs.planner.costs import CostBook
+from quayside.programs.planner.energy import EnergyMethods
+from quayside.programs.planner.groups import activity, fraction, group_of
+from quayside.programs.planner.scenarios import HORIZON, HydrogenSupply, Scenario
+from quayside.programs.planner.ships import ship_effects
+from quayside.programs.planner.tables import SHORE_POWER, PlannerTables
 
 __all__ = ["DAYS_PER_YEAR", "YearResult", "baseline_of", "plan_years"]
 

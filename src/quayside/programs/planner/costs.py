@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from quayside.errors import ConfigError
-from quayside.programs.plan_data import PlannerTables
-from quayside.programs.plan_ships import ShipEffect
-from quayside.programs.scenarios import EquipmentMeasure, Scenario
+from quayside.programs.planner.scenarios import EquipmentMeasure, Scenario
+from quayside.programs.planner.ships import ShipEffect
+from quayside.programs.planner.tables import PlannerTables
 
 __all__ = ["CostBook", "capital_recovery_factor"]
 

@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 
 from quayside._cli_plan import register
 from quayside.errors import InputError
-from quayside.programs.plan_base import base_from_mapping
-from quayside.programs.plan_data import planner_tables
-from quayside.programs.plan_energy import LandsideMethods
-from quayside.programs.plan_output import plan_document, run_plan
-from quayside.programs.planner import plan_years
-from quayside.programs.scenarios import read_scenario
+from quayside.programs.planner.base import base_from_mapping
+from quayside.programs.planner.energy import LandsideMethods
+from quayside.programs.planner.output import plan_document, run_plan
+from quayside.programs.planner.scenarios import read_scenario
+from quayside.programs.planner.tables import planner_tables
+from quayside.programs.planner.years import plan_years
 from quayside.programs.targets import load_targets
 
 PORT = "san-pedro-bay"
@@ -89,7 +89,7 @@ def test_real_land_side_rates_for_hydrogen_rtgs_and_battery_tractors(tmp_path: P
 
 
 def test_plan_json_has_the_keys_of_the_contract(tmp_path: Path) -> None:
-    from quayside.programs.scenarios import bundled_scenarios
+    from quayside.programs.planner.scenarios import bundled_scenarios
 
     scenarios = [read_scenario(p) for p in bundled_scenarios(PORT)]
     plan = run_plan(base_from_mapping(base_doc(), "base.json"), scenarios, LandsideMethods(), planner_tables(),
@@ -250,7 +250,7 @@ def test_plan_from_the_store(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("port", ["san-pedro-bay", "nagoya", "shenzhen"])
 def test_every_bundled_scenario_plans_on_a_base_of_its_port_and_cuts_co2e_by_2050(port: str) -> None:
-    from quayside.programs.scenarios import bundled_scenarios
+    from quayside.programs.planner.scenarios import bundled_scenarios
 
     base = base_from_mapping({**base_doc(), "port": port}, "base.json")
     scenarios = [read_scenario(p) for p in bundled_scenarios(port)]

@@ -8,8 +8,8 @@ import pytest
 
 from quayside.equipment.types import EquipmentKind, PowerSource
 from quayside.errors import ConfigError, InputError
-from quayside.programs.plan_toml import Ramp
-from quayside.programs.scenarios import bundled_scenarios, read_scenario
+from quayside.programs.planner.scenarios import bundled_scenarios, read_scenario
+from quayside.programs.planner.toml_values import Ramp
 
 GOOD_HEAD = '[scenario]\nname = "t"\nport = "san-pedro-bay"\n'
 
@@ -157,7 +157,7 @@ def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
 
 
 def test_the_example_of_docs_planner_reads(tmp_path: Path) -> None:
-    docs = Path(__file__).resolve().parents[2] / "docs" / "planner.md"
+    docs = Path(__file__).resolve().parents[3] / "docs" / "planner.md"
     text = docs.read_text(encoding="utf-8")
     example = text.split("```toml\n", 1)[1].split("```", 1)[0]
     s = read_scenario(write(tmp_path, example))

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from quayside.emissions.types import Pollutant
 from quayside.equipment.types import EquipmentKind
-from quayside.programs.plan_base import PlanBase
-from quayside.programs.plan_data import PlannerTables
-from quayside.programs.scenarios import EquipmentMeasure, Scenario
+from quayside.programs.planner.base import PlanBase
+from quayside.programs.planner.scenarios import EquipmentMeasure, Scenario
+from quayside.programs.planner.tables import PlannerTables
 
 __all__ = ["MeasureGroup", "activity", "fraction", "group_of"]
 
