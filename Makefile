@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-out
 DEMO_DAYS ?= 30
-DEMO_YEAR ?= 2022
+DEMO_YEAR ?= 2023
 DEMO_DB = sqlite:///$(abspath $(DEMO_DIR))/visibility/quayside.sqlite
 PORT ?= 8000
 
@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/quayside simulate --port san-pedro-bay --days $(DEMO_DAYS) --seed 7 --out $(DEMO_DIR)
+	$(BIN)/quayside simulate --port san-pedro-bay --days $(DEMO_DAYS) --seed 7 --start $(DEMO_YEAR)-11-01 \
+		--out $(DEMO_DIR)
 	$(BIN)/quayside inventory $(DEMO_DIR)/ais.parquet --registry $(DEMO_DIR)/registry.csv \
 		--port san-pedro-bay --out $(DEMO_DIR)/inventory
 	$(BIN)/quayside demo-load --data $(DEMO_DIR)
@@ -28,6 +29,8 @@ demo: $(STAMP)
 		--out $(DEMO_DIR)/inventory/annual
 	$(BIN)/quayside plan la-hydrogen lb-battery --port san-pedro-bay \
 		--base $(DEMO_DIR)/inventory/annual/annual.json --out $(DEMO_DIR)/inventory/plan
+	$(BIN)/quayside programs run --port san-pedro-bay --year $(DEMO_YEAR) --inventory $(DEMO_DIR)/inventory \
+		--esi $(DEMO_DIR)/programs/esi.csv --db $(DEMO_DB) --out $(DEMO_DIR)/inventory/programs
 	$(BIN)/quayside demo-serve --data $(DEMO_DIR) --port $(PORT)
 
 lint: $(STAMP)

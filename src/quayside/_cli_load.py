@@ -177,6 +177,27 @@ def load_equipment(
         raise typer.Exit(1)
 
 
+@load_app.command("shore-power")
+def load_shore_power(
+    file: Annotated[
+        Path, typer.Argument(help="Shore-power connection log CSV (docs/_programs/at_berth.md).")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Load shore-power and capture-system connections as the hub operator; exit 1 if no row loaded, 2 if the
+    file is unreadable."""
+    from quayside.hub.shore_power import load_shore_power_file
+
+    outcome = load_shore_power_file(db, file)
+    _print_rejects(outcome.rejected, file)
+    sys.stdout.write(
+        f"shore-power connections stored {len(outcome.stored)}, updated {len(outcome.updated)}, "
+        f"duplicates {len(outcome.duplicates)}, rejected {len(outcome.rejected)}\n"
+    )
+    if outcome.rejected and not outcome.accepted:
+        raise typer.Exit(1)
+
+
 @load_app.command("inventory")
 def load_inventory(
     directory: Annotated[

@@ -20,8 +20,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from quayside._cli_load import load_app
-from quayside._cli_options import DbOption
+from quayside._cli_options import DbOption, read_json_argument
 from quayside._cli_plan import register as register_plan
+from quayside._cli_programs import register as register_programs
 from quayside._cli_report import register as register_report
 from quayside.errors import ConfigError, QuaysideError
 
@@ -99,6 +100,14 @@ def simulate(
                 window_start=result.start,
             )
         console.print(flows.summary())
+    from quayside.simulate._esi import write_esi_register
+    from quayside.simulate._shore_power import write_shore_power_log
+
+    # The clean-ship programmes' inputs a port would hold for these ships: an ESI register and shore-power
+    # connection logs (docs/programs.md).
+    esi = write_esi_register(out / "registry.csv", out, seed)
+    shore = write_shore_power_log(out / "calls_truth.csv", out / "registry.csv", out, seed, port=port)
+    console.print(f"  programmes: ESI register -> {esi}, shore-power log -> {shore}")
 
 
 @app.command()
@@ -223,17 +232,7 @@ def emissions_estimate(
     """Emissions of one vessel over given activity legs, with every factor used (JSON out)."""
     from quayside.emissions.estimate import estimate
 
-    if file == "-":
-        text, source = sys.stdin.read(), "<stdin>"
-    else:
-        path = Path(file)
-        if not path.is_file():
-            raise QuaysideError("no such file", source=file)
-        text, source = path.read_text(encoding="utf-8"), file
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise QuaysideError(f"not valid JSON: {exc.msg}", source=source, record=f"line {exc.lineno}") from exc
+    document, source = read_json_argument(file)
     result = estimate(document, source=source)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
 
@@ -249,6 +248,8 @@ app.add_typer(load_app, name="load")
 # The whole port's carbon: `report annual`, `targets` and `plan` (quayside.programs).
 register_report(app)
 register_plan(app)
+# The clean-ship programmes: `programs NAME`, `programs run`, `statement` (quayside.programs).
+register_programs(app)
 
 
 #: ``serve`` / ``demo-serve``: run the one subscription delivery worker (default), or not.

@@ -20,10 +20,12 @@ from quayside.api.responses import FastJSONResponse
 from quayside.api.routes_admin import router as admin_router
 from quayside.api.routes_containers import router as containers_router
 from quayside.api.routes_events import router as events_router
+from quayside.api.routes_footprint import router as footprint_router
 from quayside.api.routes_ingest import router as ingest_router
 from quayside.api.routes_jit import router as jit_router
 from quayside.api.routes_kpis import router as kpis_router
 from quayside.api.routes_lookahead import router as lookahead_router
+from quayside.api.routes_programs import router as programs_router
 from quayside.api.routes_subscriptions import router as subscriptions_router
 from quayside.api.routes_vessel_calls import router as vessel_calls_router
 from quayside.hub.limits import Limits
@@ -81,9 +83,11 @@ def create_app(
     text_only = [Depends(require_text_charset)]
     app.include_router(admin_router, dependencies=text_only)
     app.include_router(containers_router)
+    app.include_router(footprint_router)
     app.include_router(vessel_calls_router)
     app.include_router(kpis_router)
     app.include_router(lookahead_router)
+    app.include_router(programs_router)
     app.include_router(ingest_router)
     app.include_router(subscriptions_router, dependencies=text_only)
     app.include_router(jit_router)

@@ -6,6 +6,7 @@ the number of request-serving processes; those are told not to start their own.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -164,6 +165,39 @@ def serve_demo(
         key = summary.keys[owner]["apiKey"]
         out.write(f"Example ({owner}, sees only its own containers):\n")
         out.write(f'  curl -H "Authorization: Bearer {key}" "{base}/v2/events?limit=5"\n')
+        box = _a_container_of(data_dir, owner)
+        if box is not None:
+            out.write(f'  curl -H "Authorization: Bearer {key}" "{base}/containers/{box}/footprint"\n')
+    _print_statements(data_dir, summary.keys, base, out)
     out.flush()
     with server_delivery(url, delivery_wanted(delivery, os.environ), out=out):
         uvicorn.run(demo_app(data_dir, url), host=host, port=port)
+
+
+def _a_container_of(data_dir: Path, owner: str) -> str | None:
+    """A container of ``owner``'s bookings in the simulated parties, for the footprint example."""
+    try:
+        parties = json.loads((data_dir / "visibility" / "parties.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for booking in parties.get("bookings", []):
+        if booking.get("cargoOwner") == owner and booking.get("equipmentReferences"):
+            return str(booking["equipmentReferences"][0])
+    return None
+
+
+def _print_statements(data_dir: Path, keys: Mapping[str, Mapping[str, str]], base: str, out: TextIO) -> None:
+    """The incentive statements `make demo` wrote (``quayside programs run``), and how a carrier reads its own."""
+    folder = data_dir / "inventory" / "programs" / "statements"
+    pages = sorted(folder.glob("*.html")) if folder.is_dir() else []
+    if not pages:
+        return
+    out.write(
+        "Incentive statements: " + ", ".join(f"{base}/reports/programs/statements/{p.name}" for p in pages)
+    )
+    out.write("\n")
+    carrier = next((n for n, k in keys.items() if k["role"] == OrgRole.CARRIER.value), None)
+    if carrier is not None:
+        key = keys[carrier]
+        out.write(f"Example ({carrier}, reads its own statement only):\n")
+        out.write(f'  curl -H "Authorization: Bearer {key["apiKey"]}" "{base}/programs/statements"\n')

@@ -10,7 +10,9 @@ Stages
 3. **Compute.** Per bucket: clean, look up zones, resolve vessel particulars, run the pure kernel
    (:func:`quayside.emissions.kernel.compute_intervals`) and group intervals into calls. The Spark runner
    calls the same functions per vessel group.
-4. **Write.** ``calls.csv``, ``calls.parquet``, ``vessels.csv``, ``inventory.json`` and ``report.html``.
+4. **Write.** ``calls.csv``, ``calls.parquet``, ``vessels.csv``, ``inventory.json`` and ``report.html``;
+   ``transits.parquet`` (VSR transits, :mod:`quayside.programs.incentives.vsr`) when the port profile
+   has a ``[vsr]`` table.
 
 This module runs the stages (:func:`run_inventory`) with the local runner (:mod:`quayside.engines.local`)
 or the Spark runner (:mod:`quayside.engines.spark`, ``engine="spark"``); each stage lives in its own module:
@@ -33,6 +35,7 @@ import polars as pl
 from quayside.ais.report import MAX_EXAMPLES, IngestReport, Reject, write_rejects
 from quayside.ais.schema import POSITION_SCHEMA
 from quayside.emissions.factors import FactorSet, load_factor_set
+from quayside.emissions.options import EmissionOptions
 from quayside.engines._accumulator import Accumulator
 from quayside.engines._bucket import BucketResult, compute_bucket, compute_calls, locate
 from quayside.engines._ingest import stage_inputs
@@ -53,6 +56,7 @@ from quayside.engines.staging import Staging, partitions_for
 from quayside.engines.vessels import VesselResolver
 from quayside.errors import ConfigError, InputError
 from quayside.geo.profiles import PortProfile, load_profile
+from quayside.programs.incentives.vsr import TRANSITS_FILE, transits_from_staging, write_transits
 from quayside.vessels.registry import Registry, load_registry
 
 
@@ -102,6 +106,7 @@ def run_inventory(
             staging, stage, profile, resolver, factors, options, acc, progress, buckets=not spark
         )
         report = report.merge(delta)
+        transits = _vsr_transits(staging, profile, resolver, factors, options)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -131,7 +136,33 @@ def run_inventory(
         untimed=untimed,
     )
     write_outputs(result, profile, acc.track_sample(), options, factors, out_dir)
+    if transits is not None:
+        write_transits(transits, out_dir / TRANSITS_FILE)
     return result
+
+
+def _vsr_transits(
+    staging: Staging,
+    profile: PortProfile,
+    resolver: VesselResolver,
+    factors: FactorSet,
+    options: InventoryOptions,
+) -> pl.DataFrame | None:
+    """The VSR transits of the staged tracks (``transits.parquet``), when the profile has a ``[vsr]`` table.
+
+    A second pass over the staged buckets, after the inventory resolved every vessel: the transits need
+    the tracks around the rings, which the inventory's buckets do not keep.
+    """
+    if not profile.vsr_rings:
+        return None
+    return transits_from_staging(
+        staging.buckets(options.bucket_rows, options.buckets),
+        profile,
+        resolver.particulars_frame(),
+        cleaning=options.cleaning,
+        factors=factors,
+        options=EmissionOptions(sea_margin_pct=options.sea_margin_pct),
+    )
 
 
 def _registry_counts(registry: Registry | None) -> dict[str, Any]:

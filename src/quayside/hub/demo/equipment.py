@@ -21,6 +21,7 @@ from quayside.hub.equipment import (
     load_equipment_text,
     store_ship_emissions,
 )
+from quayside.hub.shore_power import load_shore_power_text
 
 __all__ = ["load_carbon_inputs"]
 
@@ -35,7 +36,8 @@ def _counts(outcome: EquipmentOutcome) -> FeedCounts:
 
 
 def load_carbon_inputs(session: Session, data_dir: Path, port: str, summary: DemoSummary) -> None:
-    """Load ``DATA/equipment/`` and the inventory's ship calls of port profile ``port`` (commits each file).
+    """Load ``DATA/equipment/``, the shore-power log of ``DATA/programs/`` and the inventory's ship calls of
+    port profile ``port`` (commits each file).
 
     The counts go to ``summary.feeds`` under ``equipment/<file>`` and ``calls.parquet ship emissions``; an
     inventory table without the emission columns is counted as one rejected file rather than stopping the
@@ -49,6 +51,14 @@ def load_carbon_inputs(session: Session, data_dir: Path, port: str, summary: Dem
                 session, principal, path.read_text(encoding="utf-8"), source=str(path)
             )
             summary.feeds[f"equipment/{name}"] = _counts(outcome)
+    shore = data_dir / "programs" / "shore_power.csv"
+    if shore.exists():
+        logged = load_shore_power_text(
+            session, principal, shore.read_text(encoding="utf-8"), source=str(shore)
+        )
+        summary.feeds["programs/shore_power.csv"] = FeedCounts(
+            len(logged.stored) + len(logged.updated), len(logged.duplicates), len(logged.rejected)
+        )
     calls_path = data_dir / "inventory" / "calls.parquet"
     if not calls_path.exists() or not port:
         return

@@ -13,8 +13,10 @@ from quayside.store.models.logistics import (
     TruckVisitRow,
 )
 from quayside.store.models.parties import ApiKey, Organisation
+from quayside.store.models.programs import ProgramStatementRow
 from quayside.store.models.reads import AggregateShare, EmptyReturnRuleRow, KpiName
 from quayside.store.models.reference import Equipment, Facility, PortCall, PortCallTimestamp, Vessel
+from quayside.store.models.shore_power import ShorePowerConnectionRow
 from quayside.store.models.subscriptions import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 
 __all__ = [
@@ -42,7 +44,9 @@ __all__ = [
     "Organisation",
     "PortCall",
     "PortCallTimestamp",
+    "ProgramStatementRow",
     "ShipCallEmissionRow",
+    "ShorePowerConnectionRow",
     "Subscription",
     "TruckVisitRow",
     "UTCDateTime",

@@ -1,0 +1,119 @@
+"""Shore-power connections: store a log's connections, read a port's connections over a span.
+
+Writes are idempotent upserts by natural key (port, IMO, ``connected_at``): a connection stored again with
+the same values is ``unchanged``, with other values ``updated`` (the last load wins); the hub decides who may
+load them (:mod:`quayside.hub.shore_power`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from quayside.equipment.shore_power import Connection, ControlSystem
+from quayside.store.models.base import utcnow
+from quayside.store.models.shore_power import ShorePowerConnectionRow
+from quayside.store.repositories._dialect import insert_ignore
+from quayside.store.repositories.equipment import Upserted
+from quayside.store.repositories.parties import chunks
+
+__all__ = ["connection_key", "shore_power_connections", "upsert_connections"]
+
+#: The columns compared to tell an update from a duplicate (the key and the provenance are not).
+_VALUE_FIELDS = ("mmsi", "terminal", "berth", "disconnected_at", "system", "energy_kwh")
+_Key = tuple[str, int, datetime]
+
+
+def connection_key(connection: Connection) -> _Key:
+    """(port, IMO, connected_at in UTC): one stored row."""
+    return connection.port, connection.imo, connection.connected_at.astimezone(UTC)
+
+
+def _values(connection: Connection) -> dict[str, Any]:
+    values = {name: getattr(connection, name) for name in _VALUE_FIELDS}
+    if connection.disconnected_at is not None:
+        values["disconnected_at"] = connection.disconnected_at.astimezone(UTC)
+    return values
+
+
+def upsert_connections(session: Session, connections: Sequence[Connection]) -> Upserted:
+    """Store ``connections`` by (port, IMO, connected_at): new ones inserted, changed ones updated, the rest
+    left alone; a key repeated within ``connections`` is stored once (its last values win)."""
+    out = Upserted()
+    existing: dict[_Key, ShorePowerConnectionRow] = {}
+    for port in sorted({c.port for c in connections}):
+        imos = sorted({c.imo for c in connections if c.port == port})
+        for part in chunks(imos):
+            query = select(ShorePowerConnectionRow).where(
+                ShorePowerConnectionRow.port == port, ShorePowerConnectionRow.imo.in_(part)
+            )
+            existing.update({(r.port, r.imo, r.connected_at): r for r in session.scalars(query)})
+    pending: dict[_Key, dict[str, Any]] = {}
+    now = utcnow()
+    for index, connection in enumerate(connections):
+        key, values = connection_key(connection), _values(connection)
+        row = existing.get(key)
+        if row is not None:
+            if all(getattr(row, name) == value for name, value in values.items()):
+                out.unchanged.append(index)
+                continue
+            for name, value in {**values, "source": connection.source, "line": connection.line}.items():
+                setattr(row, name, value)
+            row.updated_at = now
+            out.updated.append(index)
+        elif key in pending:
+            changed = any(pending[key][name] != value for name, value in values.items())
+            (out.updated if changed else out.unchanged).append(index)
+            pending[key].update(values, source=connection.source, line=connection.line)
+        else:
+            pending[key] = {
+                "port": key[0],
+                "imo": key[1],
+                "connected_at": key[2],
+                **values,
+                "source": connection.source,
+                "line": connection.line,
+                "created_at": now,
+                "updated_at": now,
+            }
+            out.stored.append(index)
+    if pending:
+        # A concurrent load of the same file may insert a row first: it is then left as that load stored it.
+        table = ShorePowerConnectionRow.__table__
+        session.execute(
+            insert_ignore(session, table, ["port", "imo", "connected_at"]), list(pending.values())
+        )
+    session.flush()
+    return out
+
+
+def shore_power_connections(
+    session: Session, port: str, start: datetime | None = None, end: datetime | None = None
+) -> list[Connection]:
+    """The connections of ``port`` overlapping ``[start, end)`` (open ends: all), by IMO and connection time."""
+    r = ShorePowerConnectionRow
+    query = select(r).where(r.port == port)
+    if end is not None:
+        query = query.where(r.connected_at < end)
+    if start is not None:
+        query = query.where(or_(r.disconnected_at.is_(None), r.disconnected_at > start))
+    return [
+        Connection(
+            port=row.port,
+            imo=row.imo,
+            connected_at=row.connected_at,
+            disconnected_at=row.disconnected_at,
+            system=ControlSystem(row.system),
+            mmsi=row.mmsi,
+            terminal=row.terminal,
+            berth=row.berth,
+            energy_kwh=row.energy_kwh,
+            source=row.source,
+            line=row.line,
+        )
+        for row in session.scalars(query.order_by(r.imo, r.connected_at, r.id))
+    ]
