@@ -138,10 +138,7 @@ def _statement(run: ProgrammeRun, operator: str, calls: Sequence[Any]) -> dict[s
         "port": run.port,
         "year": run.year,
         "calls": len(calls),
-        "vessels": [
-            {"imo": imo, "vessel_name": name, "calls": n}
-            for (imo, name), n in per_vessel
-        ],
+        "vessels": [{"imo": imo, "vessel_name": name, "calls": n} for (imo, name), n in per_vessel],
         "vsr": _vsr(run, operator, rewards),
         "esi": _esi(run, operator, rewards),
         "at_berth": _at_berth(run, operator, rewards),
