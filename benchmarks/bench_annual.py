@@ -112,7 +112,9 @@ def baseline(session: Any, port: str, year: int) -> tuple[dict[str, float], int]
         totals[result.category.value] += result.ttw_g["CO2e"]
     for visit in visits:
         records += 1
-        result = truck_visit_emissions([visit], fleet, port=profile.key, year=year, tables=tables)
+        result = truck_visit_emissions(
+            [visit], fleet, port=profile.key, year=year, tables=tables, timezone=profile.timezone
+        )
         totals[result.category.value] += result.ttw_g["CO2e"]
     query = select(ShipCallEmissionRow).where(
         ShipCallEmissionRow.port == profile.key, ShipCallEmissionRow.year == year

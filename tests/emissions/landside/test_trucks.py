@@ -88,3 +88,21 @@ def test_any_record_with_the_visit_attributes_is_accepted() -> None:
         tables=landside_tables(),
     )
     assert out.ttw_g["NOx"] == pytest.approx(72.0)  # as test_diesel_visit_idle_plus_running
+
+
+def test_a_visit_counts_in_the_port_s_calendar_year() -> None:
+    """A gate-in at 22:00 on 31 December 2023 in Los Angeles (PST, UTC-8) is 06:00 on 1 January 2024 UTC: in
+    the port's 2023 and not its 2024 (72 g NOx, as the diesel visit above); without a time zone, UTC."""
+    eve = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)
+    fleet = {"CA1": _truck("CA1", PowerSource.DIESEL, 2015)}
+    visits = [_visit("v1", "CA1", 1.5, eve)]
+    la = "America/Los_Angeles"
+
+    def nox(year: int, timezone: str | None) -> float:
+        out = truck_visit_emissions(
+            visits, fleet, port=PORT, year=year, tables=landside_tables(), timezone=timezone
+        )
+        return out.ttw_g["NOx"]
+
+    assert (nox(2023, la), nox(2024, la)) == (pytest.approx(72.0), 0.0)
+    assert (nox(2023, None), nox(2024, None)) == (0.0, pytest.approx(72.0))

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from quayside.emissions.landside._tally import EXHAUST, Tally
 from quayside.emissions.landside._unit import model_year
@@ -127,6 +128,7 @@ def truck_visit_emissions(
     tables: LandsideTables,
     hydrogen_pathway: str = "grey",
     grid_region: str | None = None,
+    timezone: str | None = None,
 ) -> SourceEmissions:
     """Tank-to-wheel grams and well-to-wheel CO2e of a port's truck visits in calendar ``year`` (see module doc).
 
@@ -134,6 +136,9 @@ def truck_visit_emissions(
     ----------
     visits
         Truck visits; those whose gate-in is in another year are ignored.
+    timezone
+        The port's time zone: the year of a gate-in is the port's calendar year (a visit at 22:00 on
+        31 December in Los Angeles is of that year, though 06:00 on 1 January UTC). Default: UTC.
     fleet
         The fleet register by plate (units of kind ``drayage_truck``).
     port
@@ -149,8 +154,9 @@ def truck_visit_emissions(
     )
     known: dict[tuple[PowerSource, int], list[float]] = {}
     unknown = [0.0, 0.0]  # hours, miles of trucks counted as the default fleet mix
+    zone = ZoneInfo(timezone) if timezone else UTC
     for visit in visits:
-        if visit.gate_in.year != year:
+        if visit.gate_in.astimezone(zone).year != year:
             continue
         if visit.gate_out is not None and visit.gate_out >= visit.gate_in:
             hours = (visit.gate_out - visit.gate_in).total_seconds() / 3600.0

@@ -160,6 +160,7 @@ def _trucks(
     tables: LandsideTables,
     hydrogen_pathway: str,
     groups: _Groups,
+    timezone: str,
 ) -> list[SourceEmissions]:
     fleet = {u.unit_id: u for u in units if u.kind is EquipmentKind.DRAYAGE_TRUCK}
     by_power: dict[str, list[TruckVisit]] = defaultdict(list)
@@ -169,7 +170,13 @@ def _trucks(
     results = []
     for power, batch in sorted(by_power.items()):
         result = truck_visit_emissions(
-            batch, fleet, port=port, year=year, tables=tables, hydrogen_pathway=hydrogen_pathway
+            batch,
+            fleet,
+            port=port,
+            year=year,
+            tables=tables,
+            hydrogen_pathway=hydrogen_pathway,
+            timezone=timezone,
         )
         plates = {v.plate for v in batch if v.plate}
         trucks = len(plates) + sum(1 for v in batch if not v.plate)
@@ -194,6 +201,7 @@ def _inputs(
     any_logs: bool,
     tables: LandsideTables,
     hydrogen_pathway: str,
+    timezone: str,
 ) -> AnnualInputs:
     groups = _Groups()
     notes: list[str] = []
@@ -211,7 +219,14 @@ def _inputs(
         notes=notes,
     )
     landside += _trucks(
-        visits, units, port=port, year=year, tables=tables, hydrogen_pathway=hydrogen_pathway, groups=groups
+        visits,
+        units,
+        port=port,
+        year=year,
+        tables=tables,
+        hydrogen_pathway=hydrogen_pathway,
+        groups=groups,
+        timezone=timezone,
     )
     region = tables.port(port).grid_region
     grid = grid_factor(region, year, tables)
@@ -306,6 +321,7 @@ def annual_from_store(
             any_logs=any_logs,
             tables=tables,
             hydrogen_pathway=hydrogen_pathway,
+            timezone=profile.timezone,
         )
         for y in years
     }
