@@ -179,9 +179,7 @@ def load_equipment(
 
 @load_app.command("shore-power")
 def load_shore_power(
-    file: Annotated[
-        Path, typer.Argument(help="Shore-power connection log CSV (docs/_programs/at_berth.md).")
-    ],
+    file: Annotated[Path, typer.Argument(help="Shore-power connection log CSV (docs/programs.md).")],
     db: DbOption = None,
 ) -> None:
     """Load shore-power and capture-system connections as the hub operator; exit 1 if no row loaded, 2 if the

@@ -1,5 +1,5 @@
 """Container footprints: ``GET /containers/{equipmentReference}/footprint`` and
-``GET /programs/footprints/summary`` (``quayside.programs.footprint``; method in ``docs/_programs/footprint.md``).
+``GET /programs/footprints/summary`` (``quayside.programs.footprint``; method in ``docs/programs.md``).
 
 Plain ``def`` routes: a footprint builds the port-year's pools, which is more work than the hot reads do,
 so it runs in a worker thread like every other route.

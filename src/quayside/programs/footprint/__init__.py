@@ -8,7 +8,7 @@
 - :mod:`~quayside.programs.footprint.container`: one box's shares (:func:`container_footprint`);
 - :mod:`~quayside.programs.footprint.summary`: the port's distribution, small groups suppressed.
 
-The method, the responses and what is assumed (U) are in ``docs/_programs/footprint.md``.
+The method, the responses and what is assumed (U) are in ``docs/programs.md``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ A connection belongs to a visit when it is at the visit's port, of the same ship
 visit has no IMO) and overlaps the berth stay; its part outside the stay is ignored, and a connection with no
 logged disconnection is taken as connected until departure. The year of a visit is the calendar year of its
 berth arrival in the offset the time carries (UTC from the inventory and the hub; U for visits within hours
-of New Year). The one-case calculator is :func:`calculate` (input in ``docs/_programs/at_berth.md``).
+of New Year). The one-case calculator is :func:`calculate` (input in ``docs/programs.md``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Emissions avoided by shore power over one visit (method in ``docs/_programs/at_berth.md``).
+"""Emissions avoided by shore power over one visit (method in ``docs/programs.md``).
 
 For the hours a visit was on shore power, ``h`` of its ``H`` hours at berth:
 

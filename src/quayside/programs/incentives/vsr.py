@@ -16,7 +16,7 @@ rings and limits in the port profile's ``[vsr]`` table). This module is the publ
 - :func:`load_rules`: the rule file (bundled, or a user's).
 
 Method: :mod:`~quayside.programs.incentives.vsr_track` (rings, crossings, mean speed),
-:mod:`~quayside.programs.incentives.vsr_emissions` (emissions saved), and docs/_programs/vsr.md.
+:mod:`~quayside.programs.incentives.vsr_emissions` (emissions saved), and docs/programs.md.
 """
 
 from __future__ import annotations
