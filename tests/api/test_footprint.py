@@ -118,6 +118,8 @@ def test_owner_reads_its_box_by_hand(client: TestClient, community: Any, bearer:
     assert body["parts"]["terminal"]["wellToWheel"] == pytest.approx(19_900.0, abs=0.001)
     # The port authority sees its port's containers, as at GET /containers/{ref}.
     assert _footprint(client, community.port, A, bearer).json()["total"] == body["total"]
+    # Without a year: the year of the box's latest event the caller sees (2024 here).
+    assert _footprint(client, community.shipper, A, bearer, "").json()["total"] == body["total"]
 
 
 def test_another_owner_gets_the_404_of_an_unknown_box(
@@ -131,6 +133,7 @@ def test_another_owner_gets_the_404_of_an_unknown_box(
     ].replace("CSQU3054383", "X")
     # The other way round as well; and naming the port (a filter) changes nothing.
     assert _footprint(client, community.other_shipper, A, bearer).status_code == 404
+    assert _footprint(client, community.other_shipper, A, bearer, "").status_code == 404
     assert _footprint(client, community.shipper, B, bearer, f"year=2024&port={PORT}").status_code == 404
     assert _footprint(client, community.other_shipper, B, bearer).status_code == 200
     assert _footprint(client, community.shipper, A, bearer, "year=2023").status_code == 404

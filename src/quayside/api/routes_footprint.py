@@ -16,6 +16,7 @@ from quayside.errors import NotFoundError, PermissionDeniedError
 from quayside.geo.profiles import PortProfile, list_profiles
 from quayside.programs.footprint import allocate, container_footprint, footprint_summary
 from quayside.programs.footprint.container import bundled_profile
+from quayside.programs.footprint.reads import latest_visible_year
 from quayside.store.access import Principal
 from quayside.store.types import OrgRole, Scope
 
@@ -41,7 +42,12 @@ def get_container_footprint(
     session: SessionDep,
     principal: Reader,
     equipment_reference: Annotated[str, Path(alias="equipmentReference", min_length=1, max_length=15)],
-    year: Year,
+    year: Annotated[
+        int | None,
+        Query(
+            ge=1990, le=2100, description="calendar year; default the year of the box's latest visible event"
+        ),
+    ] = None,
     port: Annotated[
         str | None,
         Query(max_length=100, description="port profile key; default the port where the box moved"),
@@ -55,6 +61,8 @@ def get_container_footprint(
     """
     if port is not None and port not in list_profiles():
         raise NotFoundError("unknown port profile", field="port", value=port, hint=", ".join(list_profiles()))
+    if year is None:
+        year = latest_visible_year(session, principal, equipment_reference)
     footprint = container_footprint(session, equipment_reference, year, port=port, principal=principal)
     if footprint is None:
         raise NotFoundError(

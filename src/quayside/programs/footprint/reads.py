@@ -22,10 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quayside.equipment.types import SourceCategory
+from quayside.errors import NotFoundError
 from quayside.store.access import Principal
 from quayside.store.models import (
     Event,
@@ -211,3 +212,20 @@ def visible_seqs(session: Session, principal: Principal, equipment_reference: st
     """The events of the container that ``principal`` may read (any time, any place)."""
     query = select(Event.seq).where(Event.equipment_reference == equipment_reference, visible_to(principal))
     return set(session.scalars(query))
+
+
+def latest_visible_year(session: Session, principal: Principal, equipment_reference: str) -> int:
+    """The UTC year of the latest event of the container ``principal`` may read.
+
+    Raises
+    ------
+    NotFoundError
+        ``principal`` may read no event of it (whether or not it exists).
+    """
+    query = select(func.max(Event.event_datetime)).where(
+        Event.equipment_reference == equipment_reference, visible_to(principal)
+    )
+    latest = session.scalar(query)
+    if latest is None:
+        raise NotFoundError("no such container", field="equipmentReference", value=equipment_reference)
+    return int(latest.year)
