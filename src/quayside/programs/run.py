@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -112,19 +113,26 @@ def _transit_operator(calls: Sequence[HeldCall], operators: Mapping[str, str]) -
     return operator_of
 
 
-def _vsr(run: ProgrammeRun, inventory_dir: Path) -> None:
+def _vsr(run: ProgrammeRun, inventory_dir: Path, timezone: str) -> None:
     path = inventory_dir / "transits.parquet"
     if not path.is_file():
         run.notes.append("vsr: no transits.parquet (the profile has no VSR rings, or an older inventory)")
         return
-    transits = [t for t in read_transits(path) if t.year == run.year]
+    zone = ZoneInfo(timezone)
+
+    def local_year(transit: VsrTransit) -> int:
+        return transit.enter.astimezone(zone).year
+
+    # The port's calendar year, as the calls': a transit entering at 22:00 on 31 December in Los Angeles
+    # counts in that year, though it is 1 January in UTC.
+    transits = [t for t in read_transits(path) if local_year(t) == run.year]
     operator_of = _transit_operator(run.calls, run.operators)
     frame = transits_frame(transits)
     run.rows["vsr"] = [
         {"operator": operator_of(t), **row}
         for t, row in zip(transits, frame.iter_rows(named=True), strict=True)
     ]
-    run.vsr_years = [y.to_dict() for y in operator_year(transits, operator_of)]
+    run.vsr_years = [y.to_dict() for y in operator_year(transits, operator_of, year_of=local_year)]
 
 
 def _esi(
@@ -278,7 +286,7 @@ def run_programmes(
     )
     run = ProgrammeRun(profile.key, tuple(profile.unlocodes), year, calls, operators)
     vessels = _vessels(inventory_dir)
-    _vsr(run, inventory_dir)
+    _vsr(run, inventory_dir, profile.timezone)
     _esi(run, profile, vessels, esi)
     connections: list[Connection] = []
     if session is not None:

@@ -97,3 +97,20 @@ def test_no_complete_transit_is_a_reason() -> None:
     [result] = operator_year(fleet(20.0, 0, 3, complete=False), lambda t: "ACME")
     assert result.why_not is not None
     assert "no complete transit" in result.why_not
+
+
+def test_a_transit_counts_in_the_year_given_for_it() -> None:
+    # 90 transits of 2026 and one entering at 00:30 UTC on 1 January 2027 (16:30 on 31 December 2026 in Los
+    # Angeles), not compliant. By UTC year: 90 of 90 in 2026; by the port's year: 90 of 91 (98.9 %).
+    late = transit(0, 20.0, False, year=2027)
+    late = VsrTransit(**{**late.__dict__, "enter": datetime(2027, 1, 1, 0, 30, tzinfo=UTC)})
+    # noon UTC from 1 January 2026 on, so that every one is of 2026 in Los Angeles too
+    noon = [VsrTransit(**{**t.__dict__, "enter": t.enter + timedelta(hours=12)}) for t in fleet(20.0, 90, 90)]
+    transits = [*noon, late]
+    by_utc = {r.year: r.rings[0] for r in operator_year(transits, lambda t: "ACME")}
+    assert (by_utc[2026].transits, by_utc[2027].transits) == (90, 1)
+    from zoneinfo import ZoneInfo
+
+    la = ZoneInfo("America/Los_Angeles")
+    [local] = operator_year(transits, lambda t: "ACME", year_of=lambda t: t.enter.astimezone(la).year)
+    assert (local.year, local.rings[0].transits, local.rings[0].compliant) == (2026, 91, 90)

@@ -149,6 +149,7 @@ def operator_year(
     transits: Iterable[VsrTransit],
     operator_of: Callable[[VsrTransit], str],
     rules: VsrRules | None = None,
+    year_of: Callable[[VsrTransit], int] | None = None,
 ) -> list[VsrOperatorYear]:
     """Compliance shares and discounts per operator and calendar year, sorted by operator and year.
 
@@ -160,11 +161,14 @@ def operator_year(
         The operator (carrier) of a transit, e.g. from the hub's port call of the vessel around that time.
     rules
         The VSR rules (bundled file by default).
+    year_of
+        The calendar year a transit counts in; default its UTC year (``VsrTransit.year``). The runner
+        passes the port's local year, the year its calls are counted in.
     """
     rules = rules or load_rules()
     counts: dict[tuple[str, int, float], list[int]] = {}
     for t in transits:
-        key = (operator_of(t), t.year, t.ring_nm)
+        key = (operator_of(t), t.year if year_of is None else year_of(t), t.ring_nm)
         c = counts.setdefault(key, [0, 0, 0])
         if t.complete:
             c[0] += 1
