@@ -8,10 +8,7 @@ the system browser (no browser download). Without Playwright or Chromium it is s
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +26,6 @@ from quayside.programs.targets import parse_targets
 from quayside.web.annual_report import write_annual_report
 
 PORT = "san-pedro-bay"
-CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 
 
 @dataclass(frozen=True)
@@ -141,38 +137,6 @@ def test_the_waterfall_steps_from_the_baseline_to_this_year(page_path: Path) -> 
     assert steps["trucks"] == pytest.approx(9.0)
     assert trace["measure"][0] == "absolute"
     assert trace["measure"][-1] == "total"
-
-
-def _chromium() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        path = (
-            candidate
-            if os.path.isabs(candidate) and os.access(candidate, os.X_OK)
-            else shutil.which(candidate)
-        )
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if executable is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Playwright for Python and Debian's chromium are needed under CI=true")
-        pytest.skip("Playwright for Python or Chromium is not installed")
-    with sync_playwright() as playwright:
-        # --no-sandbox: the tests run as root, where Chromium refuses its sandbox
-        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_a_report_of_its_own_baseline_year_draws_two_totals(tmp_path: Path, browser: Any) -> None:

@@ -7,10 +7,7 @@ the system browser (no browser download). Without Playwright or Chromium it is s
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,8 +16,6 @@ import pytest
 
 from quayside.errors import InputError
 from quayside.web.plan_report import write_plan_report
-
-CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 
 
 def year(
@@ -153,38 +148,6 @@ def test_without_costs_there_is_no_cost_chart(tmp_path: Path) -> None:
 def test_a_document_without_scenarios_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="without scenarios"):
         write_plan_report(tmp_path / "p.html", {**make_doc(), "scenarios": {}})
-
-
-def _chromium() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        path = (
-            candidate
-            if os.path.isabs(candidate) and os.access(candidate, os.X_OK)
-            else shutil.which(candidate)
-        )
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if executable is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Playwright for Python and Debian's chromium are needed under CI=true")
-        pytest.skip("Playwright for Python or Chromium is not installed")
-    with sync_playwright() as playwright:
-        # --no-sandbox: the tests run as root, where Chromium refuses its sandbox
-        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_chromium_draws_the_charts(page_path: Path, browser: Any, tmp_path: Path) -> None:

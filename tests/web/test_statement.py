@@ -6,17 +6,10 @@ Debian's Chromium through Playwright for Python (no browser download); skipped w
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from quayside.web.statement import write_statement_html
-
-CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 
 
 def _statement() -> dict[str, Any]:
@@ -43,36 +36,6 @@ def _statement() -> dict[str, Any]:
         ],
         "notes": ["eu: no voyages given (--voyages): no EU ETS or FuelEU figures"],
     }  # fmt: skip
-
-
-def _chromium() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        path = (
-            candidate if os.path.isabs(candidate) and os.path.exists(candidate) else shutil.which(candidate)
-        )
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if executable is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Playwright for Python and Debian's chromium are needed under CI=true")
-        pytest.skip("Playwright for Python or Chromium is not installed")
-    with sync_playwright() as playwright:
-        # --no-sandbox: the tests run as root, where Chromium refuses its sandbox
-        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_chromium_shows_the_rewards_and_why_not(browser: Any, tmp_path: Path) -> None:
