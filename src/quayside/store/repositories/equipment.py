@@ -54,6 +54,7 @@ from quayside.store.models import (
 from quayside.store.models.base import utcnow
 from quayside.store.models.equipment import PortThroughputRow
 from quayside.store.repositories._dialect import insert_ignore
+from quayside.store.repositories._upsert import Keyed, Upserted, upsert_keyed
 from quayside.store.repositories.parties import chunks
 from quayside.visibility.codes import EquipmentEventTypeCode, JitEventType, JitServiceType
 from quayside.visibility.lookahead import container_size
@@ -97,15 +98,6 @@ def gram_column(pollutant: Pollutant) -> str:
     return f"{pollutant.column}_g"
 
 
-@dataclass(frozen=True)
-class Upserted:
-    """Indexes of the input records stored new, updated (other values than stored), and unchanged."""
-
-    stored: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-
-
 def _changed(row: Any, values: Mapping[str, Any]) -> bool:
     return any(getattr(row, name) != value for name, value in values.items())
 
@@ -119,7 +111,6 @@ def _unit_values(unit: EquipmentUnit) -> dict[str, Any]:
 
 def upsert_units(session: Session, units: Sequence[EquipmentUnit]) -> Upserted:
     """Store ``units`` by (port, unit_id): new ones inserted, changed ones updated, the rest left alone."""
-    out = Upserted()
     existing: dict[tuple[str, str], EquipmentUnitRow] = {}
     for port in sorted({u.port for u in units}):
         ids = sorted({u.unit_id for u in units if u.port == port})
@@ -128,41 +119,8 @@ def upsert_units(session: Session, units: Sequence[EquipmentUnit]) -> Upserted:
                 EquipmentUnitRow.port == port, EquipmentUnitRow.unit_id.in_(part)
             )
             existing.update({(row.port, row.unit_id): row for row in session.scalars(query)})
-    pending: dict[tuple[str, str], dict[str, Any]] = {}
-    now = utcnow()
-    for index, unit in enumerate(units):
-        key, values = (unit.port, unit.unit_id), _unit_values(unit)
-        row = existing.get(key)
-        if row is not None:
-            if not _changed(row, values):
-                out.unchanged.append(index)
-                continue
-            for name, value in {**values, "source": unit.source, "line": unit.line}.items():
-                setattr(row, name, value)
-            row.updated_at = now
-            out.updated.append(index)
-        elif key in pending:
-            changed = any(pending[key][name] != value for name, value in values.items())
-            (out.updated if changed else out.unchanged).append(index)
-            pending[key].update(values)
-        else:
-            pending[key] = {
-                "port": unit.port,
-                "unit_id": unit.unit_id,
-                **values,
-                "source": unit.source,
-                "line": unit.line,
-                "created_at": now,
-                "updated_at": now,
-            }
-            out.stored.append(index)
-    if pending:
-        # A concurrent load of the same file may insert a unit first: it is then left as that load stored it.
-        session.execute(
-            insert_ignore(session, EquipmentUnitRow.__table__, ["port", "unit_id"]), list(pending.values())
-        )
-    session.flush()
-    return out
+    items = [Keyed((u.port, u.unit_id), _unit_values(u), {"source": u.source, "line": u.line}) for u in units]
+    return upsert_keyed(session, EquipmentUnitRow.__table__, ["port", "unit_id"], items, existing)
 
 
 @dataclass(frozen=True)
@@ -682,7 +640,6 @@ def teu_moved(session: Session, unlocodes: Sequence[str], year: int) -> float | 
 def upsert_throughput(session: Session, figures: Sequence[PortThroughput]) -> Upserted:
     """Store ``figures`` by (port, UN/LOCODE, year): new ones inserted, changed ones (TEU or source) updated,
     the rest left alone. A whole-port figure (``unlocode`` ``None``) is stored with the UN/LOCODE ``''``."""
-    out = Upserted()
     existing: dict[tuple[str, str, int], PortThroughputRow] = {}
     for port in sorted({f.port for f in figures}):
         years = sorted({f.year for f in figures if f.port == port})
@@ -690,35 +647,15 @@ def upsert_throughput(session: Session, figures: Sequence[PortThroughput]) -> Up
             PortThroughputRow.port == port, PortThroughputRow.year.in_(years)
         )
         existing.update({(row.port, row.unlocode, row.year): row for row in session.scalars(query)})
-    pending: dict[tuple[str, str, int], dict[str, Any]] = {}
-    now = utcnow()
-    for index, figure in enumerate(figures):
-        key = (figure.port, figure.unlocode or WHOLE_PORT, figure.year)
-        values = {name: getattr(figure, name) for name in _THROUGHPUT_FIELDS}
-        row = existing.get(key)
-        if row is not None:
-            if not _changed(row, values):
-                out.unchanged.append(index)
-                continue
-            for name, value in {**values, "loaded_from": figure.loaded_from, "line": figure.line}.items():
-                setattr(row, name, value)
-            row.updated_at = now
-            out.updated.append(index)
-        elif key in pending:
-            changed = any(pending[key][name] != value for name, value in values.items())
-            (out.updated if changed else out.unchanged).append(index)
-            pending[key].update(values, loaded_from=figure.loaded_from, line=figure.line)
-        else:
-            pending[key] = {"port": key[0], "unlocode": key[1], "year": key[2], **values}
-            pending[key] |= {"loaded_from": figure.loaded_from, "line": figure.line}
-            pending[key] |= {"created_at": now, "updated_at": now}
-            out.stored.append(index)
-    if pending:
-        # A concurrent load of the same file may insert a figure first: it is then left as that load stored it.
-        table = PortThroughputRow.__table__
-        session.execute(insert_ignore(session, table, ["port", "unlocode", "year"]), list(pending.values()))
-    session.flush()
-    return out
+    items = [
+        Keyed(
+            (f.port, f.unlocode or WHOLE_PORT, f.year),
+            {name: getattr(f, name) for name in _THROUGHPUT_FIELDS},
+            {"loaded_from": f.loaded_from, "line": f.line},
+        )
+        for f in figures
+    ]
+    return upsert_keyed(session, PortThroughputRow.__table__, ["port", "unlocode", "year"], items, existing)
 
 
 def port_throughput(session: Session, port: str, year: int) -> list[PortThroughput]:

@@ -15,10 +15,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from quayside.equipment.shore_power import Connection, ControlSystem
-from quayside.store.models.base import utcnow
 from quayside.store.models.shore_power import ShorePowerConnectionRow
-from quayside.store.repositories._dialect import insert_ignore
-from quayside.store.repositories.equipment import Upserted
+from quayside.store.repositories._upsert import Keyed, Upserted, upsert_keyed
 from quayside.store.repositories.parties import chunks
 
 __all__ = ["connection_key", "shore_power_connections", "upsert_connections"]
@@ -43,7 +41,6 @@ def _values(connection: Connection) -> dict[str, Any]:
 def upsert_connections(session: Session, connections: Sequence[Connection]) -> Upserted:
     """Store ``connections`` by (port, IMO, connected_at): new ones inserted, changed ones updated, the rest
     left alone; a key repeated within ``connections`` is stored once (its last values win)."""
-    out = Upserted()
     existing: dict[_Key, ShorePowerConnectionRow] = {}
     for port in sorted({c.port for c in connections}):
         imos = sorted({c.imo for c in connections if c.port == port})
@@ -52,43 +49,9 @@ def upsert_connections(session: Session, connections: Sequence[Connection]) -> U
                 ShorePowerConnectionRow.port == port, ShorePowerConnectionRow.imo.in_(part)
             )
             existing.update({(r.port, r.imo, r.connected_at): r for r in session.scalars(query)})
-    pending: dict[_Key, dict[str, Any]] = {}
-    now = utcnow()
-    for index, connection in enumerate(connections):
-        key, values = connection_key(connection), _values(connection)
-        row = existing.get(key)
-        if row is not None:
-            if all(getattr(row, name) == value for name, value in values.items()):
-                out.unchanged.append(index)
-                continue
-            for name, value in {**values, "source": connection.source, "line": connection.line}.items():
-                setattr(row, name, value)
-            row.updated_at = now
-            out.updated.append(index)
-        elif key in pending:
-            changed = any(pending[key][name] != value for name, value in values.items())
-            (out.updated if changed else out.unchanged).append(index)
-            pending[key].update(values, source=connection.source, line=connection.line)
-        else:
-            pending[key] = {
-                "port": key[0],
-                "imo": key[1],
-                "connected_at": key[2],
-                **values,
-                "source": connection.source,
-                "line": connection.line,
-                "created_at": now,
-                "updated_at": now,
-            }
-            out.stored.append(index)
-    if pending:
-        # A concurrent load of the same file may insert a row first: it is then left as that load stored it.
-        table = ShorePowerConnectionRow.__table__
-        session.execute(
-            insert_ignore(session, table, ["port", "imo", "connected_at"]), list(pending.values())
-        )
-    session.flush()
-    return out
+    items = [Keyed(connection_key(c), _values(c), {"source": c.source, "line": c.line}) for c in connections]
+    table = ShorePowerConnectionRow.__table__
+    return upsert_keyed(session, table, ["port", "imo", "connected_at"], items, existing)
 
 
 def shore_power_connections(
