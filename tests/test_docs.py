@@ -18,7 +18,7 @@ from quayside.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-GROUPS = {"emissions", "org", "key", "load", "registry", "report", "programs"}
+GROUPS = {"emissions", "org", "key", "load", "registry", "report", "programs", "user"}
 
 
 def documented_commands() -> list[tuple[str, str]]:

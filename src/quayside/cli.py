@@ -24,6 +24,7 @@ from quayside._cli_options import DbOption, read_json_argument
 from quayside._cli_plan import register as register_plan
 from quayside._cli_programs import register as register_programs
 from quayside._cli_report import register as register_report
+from quayside._cli_users import register as register_users
 from quayside.errors import ConfigError, QuaysideError
 
 app = typer.Typer(
@@ -250,6 +251,8 @@ register_report(app)
 register_plan(app)
 # The clean-ship programmes: `programs NAME`, `programs run`, `statement` (quayside.programs).
 register_programs(app)
+# Portal users: `user create` (quayside.hub.users).
+register_users(app)
 
 
 #: ``serve`` / ``demo-serve``: run the one subscription delivery worker (default), or not.

@@ -194,3 +194,31 @@ def test_demo_load_of_more_events_than_a_request_may_carry(
     assert len(events) > 5
     summary = load_demo(data_dir, f"sqlite:///{tmp_path / 'hub.sqlite'}")
     assert (summary.feeds["events.json"].stored, summary.feeds["events.json"].rejected) == (len(events), 0)
+
+
+def test_every_demo_organisation_can_sign_in_to_the_portal(data_dir: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    summary = load_demo(data_dir, url)
+    keys = _json(summary.keys_path)
+    with TestClient(demo_app(data_dir, url)) as client:
+        for name in (n for n, k in keys.items() if k["role"] in ("port_authority", "cargo_owner")):
+            page = client.get("/login")
+            token = page.cookies.get("quayside_login_csrf")
+            signed = client.post(
+                "/login",
+                data={
+                    "email": keys[name]["portalEmail"],
+                    "password": keys[name]["portalPassword"],
+                    "csrf_token": token or "",
+                },
+                follow_redirects=False,
+            )
+            assert signed.status_code == 303, (name, signed.text)
+            home = client.get("/portal/")
+            assert home.status_code == 200
+            assert name in home.text
+            client.cookies.clear()
+    # Loading again gives new passwords: the old ones no longer sign in.
+    again = _json(load_demo(data_dir, url).keys_path)
+    first = next(iter(keys))
+    assert again[first]["portalPassword"] != keys[first]["portalPassword"]

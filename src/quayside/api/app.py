@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
+from starlette.staticfiles import StaticFiles
 
 from quayside.api.bodies import require_text_charset
 from quayside.api.errors import install_error_handlers
@@ -29,6 +30,11 @@ from quayside.api.routes_programs import router as programs_router
 from quayside.api.routes_subscriptions import router as subscriptions_router
 from quayside.api.routes_vessel_calls import router as vessel_calls_router
 from quayside.hub.limits import Limits
+from quayside.portal.auth import install_portal
+from quayside.portal.auth import router as portal_auth_router
+from quayside.portal.pages import router as portal_home_router
+from quayside.portal.pages.calls import router as portal_calls_router
+from quayside.portal.pages.containers import router as portal_containers_router
 from quayside.store import db
 
 #: Set to 1 to run the hot reads in worker threads (``quayside serve --read-threads``).
@@ -91,4 +97,11 @@ def create_app(
     app.include_router(ingest_router)
     app.include_router(subscriptions_router, dependencies=text_only)
     app.include_router(jit_router)
+    # The portal: pages for people signed in with a password, under /portal/ (docs/portal.md).
+    install_portal(app)
+    app.include_router(portal_auth_router)
+    app.include_router(portal_home_router)
+    app.include_router(portal_containers_router)
+    app.include_router(portal_calls_router)
+    app.mount("/portal/static", StaticFiles(packages=[("quayside.portal", "static")]), name="portal-static")
     return app

@@ -106,7 +106,11 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     status = exc.status_code
     message = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
     reason = "notFound" if status == 404 else "httpError"
-    return JSONResponse(error_body(request, status, [{"reason": reason, "message": message}]), status)
+    # A redirect (the portal's sign-in) or an authentication challenge keeps its headers (Location, ...).
+    headers = dict(exc.headers) if exc.headers else None
+    return JSONResponse(
+        error_body(request, status, [{"reason": reason, "message": message}]), status, headers=headers
+    )
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -154,6 +154,7 @@ def serve_demo(
     base = f"http://{host}:{port}"
     out.write(summary.text() + "\n")
     out.write(f"API docs:  {base}/docs  (OpenAPI at {base}/openapi.json)\n")
+    _print_portal(summary.keys, base, summary.keys_path, out)
     if (data_dir / "inventory" / "report.html").exists():
         out.write(f"Emissions report: {base}/reports/report.html\n")
     # `make demo` writes the whole port's annual report and a planner comparison beside the inventory.
@@ -201,3 +202,17 @@ def _print_statements(data_dir: Path, keys: Mapping[str, Mapping[str, str]], bas
         key = keys[carrier]
         out.write(f"Example ({carrier}, reads its own statement only):\n")
         out.write(f'  curl -H "Authorization: Bearer {key["apiKey"]}" "{base}/programs/statements"\n')
+
+
+def _print_portal(keys: Mapping[str, Mapping[str, str]], base: str, keys_path: Path, out: TextIO) -> None:
+    """Where the portal is, and a demo user of each role (every organisation's is in ``keys.json``)."""
+    out.write(
+        f"Portal:    {base}/login  (a user per organisation: portalEmail and portalPassword in {keys_path})\n"
+    )
+    shown: set[str] = set()
+    for name, entry in keys.items():
+        if "portalEmail" in entry and entry["role"] not in shown:
+            shown.add(entry["role"])
+            out.write(
+                f"  {entry['role']:<18} {entry['portalEmail']:<28} {entry['portalPassword']}  ({name})\n"
+            )

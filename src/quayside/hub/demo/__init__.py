@@ -37,6 +37,7 @@ from quayside.hub.demo.feeds import load_feeds, read_json
 from quayside.hub.demo.parties import register_links, register_organisations
 from quayside.hub.demo.port_calls import load_port_calls
 from quayside.hub.demo.summary import DemoSummary, FeedCounts
+from quayside.hub.demo.users import register_demo_users
 from quayside.store import db
 
 __all__ = ["DemoSummary", "FeedCounts", "default_url", "load_demo"]
@@ -71,6 +72,7 @@ def load_demo(data_dir: Path, db_url: str | None = None) -> DemoSummary:
             orgs = register_organisations(session, parties, summary, str(vis / "parties.json"))
             register_links(session, parties, orgs, summary)
             session.commit()
+            register_demo_users(session, orgs, summary)
             load_feeds(session, vis, orgs, summary)
             if (data_dir / "inventory" / "calls.parquet").exists():
                 load_port_calls(session, data_dir, str(parties.get("port") or ""), orgs, summary)

@@ -13,6 +13,7 @@ from quayside.store.models.logistics import (
     TruckVisitRow,
 )
 from quayside.store.models.parties import ApiKey, Organisation
+from quayside.store.models.portal import PortalSessionRow, User, UserRole
 from quayside.store.models.programs import ProgramStatementRow
 from quayside.store.models.reads import AggregateShare, EmptyReturnRuleRow, KpiName
 from quayside.store.models.reference import Equipment, Facility, PortCall, PortCallTimestamp, Vessel
@@ -44,11 +45,14 @@ __all__ = [
     "Organisation",
     "PortCall",
     "PortCallTimestamp",
+    "PortalSessionRow",
     "ProgramStatementRow",
     "ShipCallEmissionRow",
     "ShorePowerConnectionRow",
     "Subscription",
     "TruckVisitRow",
     "UTCDateTime",
+    "User",
+    "UserRole",
     "Vessel",
 ]
