@@ -35,6 +35,8 @@ from quayside.portal.auth import router as portal_auth_router
 from quayside.portal.pages import router as portal_home_router
 from quayside.portal.pages.calls import router as portal_calls_router
 from quayside.portal.pages.containers import router as portal_containers_router
+from quayside.portal.pages.emissions import router as portal_emissions_router
+from quayside.portal.pages.keys import router as portal_keys_router
 from quayside.store import db
 
 #: Set to 1 to run the hot reads in worker threads (``quayside serve --read-threads``).
@@ -103,5 +105,7 @@ def create_app(
     app.include_router(portal_home_router)
     app.include_router(portal_containers_router)
     app.include_router(portal_calls_router)
+    app.include_router(portal_emissions_router)
+    app.include_router(portal_keys_router)
     app.mount("/portal/static", StaticFiles(packages=[("quayside.portal", "static")]), name="portal-static")
     return app

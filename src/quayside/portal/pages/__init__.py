@@ -52,6 +52,7 @@ class PortalPage:
     path: str
     roles: frozenset[OrgRole]
     summary: str
+    admin_only: bool = False  # for the organisation's administrators (shown to them only)
 
 
 #: The pages, in the order of the navigation.
@@ -71,12 +72,27 @@ PAGES: tuple[PortalPage, ...] = (
         frozenset({OrgRole.CARRIER, OrgRole.TERMINAL_OPERATOR, OrgRole.PORT_AUTHORITY}),
         "Vessel calls: schedule against actual, anchorage wait, berth time, moves and productivity.",
     ),
+    PortalPage(
+        "emissions",
+        "Emissions",
+        "/portal/emissions",
+        frozenset(OrgRole),
+        "The port's emissions inventory by source and year, kg CO2e per TEU and progress against its targets.",
+    ),
+    PortalPage(
+        "keys",
+        "Subscriptions and keys",
+        "/portal/keys",
+        frozenset(OrgRole),
+        "Your organisation's API keys (create, revoke) and event subscriptions with their delivery log.",
+        admin_only=True,
+    ),
 )
 
 
-def pages_for(role: OrgRole) -> list[PortalPage]:
-    """The pages ``role`` may open, in navigation order."""
-    return [page for page in PAGES if role in page.roles]
+def pages_for(role: OrgRole, *, admin: bool = False) -> list[PortalPage]:
+    """The pages ``role`` may open, in navigation order (an administrator's pages too when ``admin``)."""
+    return [page for page in PAGES if role in page.roles and (admin or not page.admin_only)]
 
 
 def require_page(user: PortalUser, key: str) -> PortalPage:
@@ -116,7 +132,7 @@ def render_page(
             request_path=request.url.path,
             user=user,
             role_label=ROLE_LABELS[user.principal.role],
-            nav=pages_for(user.principal.role),
+            nav=pages_for(user.principal.role, admin=user.is_admin),
             current=current,
             title=title,
             **context,
