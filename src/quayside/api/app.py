@@ -37,6 +37,7 @@ from quayside.portal.pages.calls import router as portal_calls_router
 from quayside.portal.pages.containers import router as portal_containers_router
 from quayside.portal.pages.emissions import router as portal_emissions_router
 from quayside.portal.pages.keys import router as portal_keys_router
+from quayside.portal.pages.terminal import router as portal_terminal_router
 from quayside.store import db
 
 #: Set to 1 to run the hot reads in worker threads (``quayside serve --read-threads``).
@@ -105,6 +106,7 @@ def create_app(
     app.include_router(portal_home_router)
     app.include_router(portal_containers_router)
     app.include_router(portal_calls_router)
+    app.include_router(portal_terminal_router)
     app.include_router(portal_emissions_router)
     app.include_router(portal_keys_router)
     app.mount("/portal/static", StaticFiles(packages=[("quayside.portal", "static")]), name="portal-static")

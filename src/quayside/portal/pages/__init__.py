@@ -73,6 +73,14 @@ PAGES: tuple[PortalPage, ...] = (
         "Vessel calls: schedule against actual, anchorage wait, berth time, moves and productivity.",
     ),
     PortalPage(
+        "terminal",
+        "Terminal",
+        "/portal/terminal",
+        frozenset({OrgRole.TERMINAL_OPERATOR}),
+        "Your terminals' truck turn times, dual transactions and gate volume by hour, and the empty-return "
+        "rules you publish for the Return Signal.",
+    ),
+    PortalPage(
         "emissions",
         "Emissions",
         "/portal/emissions",
