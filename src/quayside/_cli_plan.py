@@ -66,24 +66,18 @@ def _base_from_store(db: str | None, port: str, year: int | None, targets_file: 
     from quayside.store.repositories.equipment import years_held
 
     targets = load_targets(targets_file)
-    url = store_db.resolve_url(db)
-    store_db.upgrade(url)
-    engine = store_db.make_engine(url)
-    try:
-        with store_db.session_scope(store_db.session_factory(engine)) as session:
-            if year is None:
-                held = years_held(session, port)
-                if not held:
-                    raise ConfigError(
-                        f"the store holds nothing for {port}",
-                        field="port",
-                        value=port,
-                        hint="give --base annual.json",
-                    )
-                year = max(held)
-            report = annual_from_store(session, port, year, targets=targets)
-    finally:
-        engine.dispose()
+    with store_db.migrated_session(db) as session:
+        if year is None:
+            held = years_held(session, port)
+            if not held:
+                raise ConfigError(
+                    f"the store holds nothing for {port}",
+                    field="port",
+                    value=port,
+                    hint="give --base annual.json",
+                )
+            year = max(held)
+        report = annual_from_store(session, port, year, targets=targets)
     return base_from_mapping(report.to_json(), f"store ({port} {year})")
 
 

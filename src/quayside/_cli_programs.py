@@ -86,16 +86,10 @@ def run_command(
     from quayside.store.repositories.statements import replace_statements
     from quayside.web.statement import write_statement_html
 
-    url = store_db.resolve_url(db)
-    store_db.upgrade(url)
-    engine = store_db.make_engine(url)
-    try:
-        with store_db.session_scope(store_db.session_factory(engine)) as session:
-            run = run_programmes(session, port, year, inventory, esi=esi, voyages=voyages)
-            statements = build_statements(run)
-            stored = replace_statements(session, run.port, load_profile(port).unlocodes, year, statements)
-    finally:
-        engine.dispose()
+    with store_db.migrated_session(db) as session:
+        run = run_programmes(session, port, year, inventory, esi=esi, voyages=voyages)
+        statements = build_statements(run)
+        stored = replace_statements(session, run.port, load_profile(port).unlocodes, year, statements)
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in run.rows.items():
         path = write_rows(rows, out / f"{name}.csv")
@@ -128,14 +122,8 @@ def statement_command(
     from quayside.store.repositories.statements import stored_statement
     from quayside.web.statement import write_statement_html
 
-    url = store_db.resolve_url(db)
-    store_db.upgrade(url)
-    engine = store_db.make_engine(url)
-    try:
-        with store_db.session_scope(store_db.session_factory(engine)) as session:
-            document = stored_statement(session, operator, year)
-    finally:
-        engine.dispose()
+    with store_db.migrated_session(db) as session:
+        document = stored_statement(session, operator, year)
     stem = out / f"{operator}-{document['year']}"
     out.mkdir(parents=True, exist_ok=True)
     stem.with_suffix(".json").write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")

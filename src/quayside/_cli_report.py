@@ -56,23 +56,17 @@ def _report(
     from quayside.store import db as store_db
 
     targets = load_targets(targets_file)  # a bad file fails before the store is opened
-    url = store_db.resolve_url(db)
-    store_db.upgrade(url)
-    engine = store_db.make_engine(url)
-    try:
-        with store_db.session_scope(store_db.session_factory(engine)) as session:
-            if year is None:
-                year = _latest_year(session, port)
-            return annual_from_store(
-                session,
-                port,
-                year,
-                baseline_year=baseline,
-                targets=targets,
-                hydrogen_pathway=hydrogen_pathway,
-            )
-    finally:
-        engine.dispose()
+    with store_db.migrated_session(db) as session:
+        if year is None:
+            year = _latest_year(session, port)
+        return annual_from_store(
+            session,
+            port,
+            year,
+            baseline_year=baseline,
+            targets=targets,
+            hydrogen_pathway=hydrogen_pathway,
+        )
 
 
 def _latest_year(session: Session, port: str) -> int:

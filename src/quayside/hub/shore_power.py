@@ -149,11 +149,5 @@ def load_shore_power_file(url: str | None, path: Path) -> ShorePowerOutcome:
         raise InputError(
             f"not valid UTF-8 text at byte {exc.start}", source=str(path), hint="save the file as UTF-8"
         ) from None
-    resolved = db.resolve_url(url)
-    db.upgrade(resolved)
-    engine = db.make_engine(resolved)
-    try:
-        with db.session_scope(db.session_factory(engine)) as session:
-            return load_shore_power_text(session, command_line_operator(), text, source=str(path))
-    finally:
-        engine.dispose()
+    with db.migrated_session(url) as session:
+        return load_shore_power_text(session, command_line_operator(), text, source=str(path))

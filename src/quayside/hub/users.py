@@ -279,18 +279,12 @@ def create_user_in(
     ``org`` is the organisation's name or id; :class:`~quayside.errors.NotFoundError` naming it if none.
     """
     check_password(password)  # before touching the database
-    resolved = db.resolve_url(url)
-    db.upgrade(resolved)
-    engine = db.make_engine(resolved)
-    try:
-        with db.session_scope(db.session_factory(engine)) as session:
-            organisation = get_organisation(session, org)
-            user = create_user(
-                session, organisation, email=email, name=name, admin=admin, password=password, now=now
-            )
-            return user, organisation
-    finally:
-        engine.dispose()
+    with db.migrated_session(url) as session:
+        organisation = get_organisation(session, org)
+        user = create_user(
+            session, organisation, email=email, name=name, admin=admin, password=password, now=now
+        )
+        return user, organisation
 
 
 def _require_admin(actor: Actor) -> None:

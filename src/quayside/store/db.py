@@ -151,6 +151,20 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def migrated_session(url: str | None) -> Iterator[Session]:
+    """For a command that reads or writes the store once: migrate the database at ``url`` (default
+    :func:`default_url`), then a :func:`session_scope` on an engine of its own, disposed afterwards."""
+    resolved = resolve_url(url)
+    upgrade(resolved)
+    engine = make_engine(resolved)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 def _alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
