@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/bench_ais_read.py [--days 30] [--rows 1000000
 - **readers** (default): ``simulate_traffic("san-pedro-bay", days, seed=1)`` writes a MarineCadastre
   Parquet file (reused from ``benchmarks/_data/``); the same rows are written as MarineCadastre CSV and
   CSV.gz. Each format is read to the canonical batches by the reference reader
-  (:mod:`quayside.ais._mc_reference`, the reader before issue 13) and by the current one
+  (``tests/ais/mc_reference.py``, the reader before issue 13) and by the current one
   (:mod:`quayside.ais.marinecadastre`), each in a subprocess of its own so that its peak resident memory
   (``ru_maxrss``) is its own. Printed: rows/s of the best of ``--repeat`` runs (wall), the CPU seconds of
   that run (every thread), the peak RSS, and whether both readers gave the same rows and rejects.
@@ -21,6 +21,7 @@ import argparse
 import csv
 import gzip
 import hashlib
+import importlib.util
 import json
 import random
 import resource
@@ -31,17 +32,31 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 import polars as pl
 
-from quayside.ais import _mc_reference, _source, marinecadastre
+from quayside.ais import _source, marinecadastre
 from quayside.ais._batch import AisBatch
 from quayside.ais.clean import clean_positions
 from quayside.ais.readers import read_ais
 from quayside.ais.report import IngestReport
 
 DATA = Path(__file__).parent / "_data"
-READERS = {"reference": _mc_reference, "fast": marinecadastre}
+
+
+def _reference() -> ModuleType:
+    """The per-row reader of before issue 13, which the tests keep (``tests/ais/mc_reference.py``)."""
+    path = Path(__file__).resolve().parents[1] / "tests" / "ais" / "mc_reference.py"
+    spec = importlib.util.spec_from_file_location("mc_reference", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+READERS = {"reference": _reference(), "fast": marinecadastre}
 HEADER = (
     "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,"
     "Length,Width,Draft,Cargo,TransceiverClass\n"

@@ -7,7 +7,7 @@ values and one index per row) without building a text per row, and the CSV reade
 dictionaries of those columns. Each rule below is evaluated on the distinct values only (plus one
 null), and its results are gathered to the rows by index. Every rule is elementwise (one output per
 value, null to null), so the gathered result equals the rule evaluated on every row:
-:mod:`quayside.ais._mc_reference` is that per-row reader, and the tests compare the two. Other columns
+``tests/ais/mc_reference.py`` is that per-row reader, and the tests compare the two. Other columns
 (numbers, timestamps, text with many values) are evaluated row by row with the same rules; text
 timestamps in the usual form are computed from their digits (:func:`iso_times`).
 

@@ -8,7 +8,7 @@ Vectorised: the CSV is cut into line-aligned blocks, each parsed by pyarrow (eve
 that a bad value cannot fail a whole column; a block is read ahead in a thread); Parquet is read in
 batches with its text columns as dictionaries. The columns are converted by the rules of
 :mod:`quayside.ais._mc_columns`, once per distinct value where the column holds few. The reader before
-that change is kept as :mod:`quayside.ais._mc_reference`, and both give the same batches, rows and
+that change is kept as ``tests/ais/mc_reference.py``, and both give the same batches, rows and
 rejects (``tests/ais/test_marinecadastre_fast.py``). A row is rejected when a required
 field (``MMSI``, ``BaseDateTime``, ``LAT``, ``LON``) is missing or unparseable, or when the row has the
 wrong number of columns; a bad optional value (``SOG``, ``Length``...) becomes null and keeps the row.
