@@ -10,16 +10,13 @@ dependency override (the page is under test here, not the sign-in).
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 import quayside.portal.pages as portal_pages
 from quayside.api.app import create_app
@@ -44,7 +41,6 @@ from quayside.store.types import OrgRole, Scope
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PORT = "san-pedro-bay"
-STARTUP_S = 10.0
 YEARS = (2022, 2023, 2024)
 
 
@@ -120,33 +116,8 @@ def _fill(db_url: str) -> None:
     engine.dispose()
 
 
-class LiveServer:
-    """An app served by uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, app: Any) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + STARTUP_S
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(STARTUP_S)
-        self.sock.close()
-
-
 @pytest.fixture
-def live(db_url: str, keys: Any) -> Iterator[LiveServer]:
+def live(db_url: str, keys: Any, serve: Callable[[Any], AbstractContextManager[str]]) -> Iterator[str]:
     app = create_app(db_url)
     if not any(getattr(route, "path", None) == "/portal/emissions" for route in app.routes):
         app.include_router(emissions_router)
@@ -158,15 +129,15 @@ def live(db_url: str, keys: Any) -> Iterator[LiveServer]:
     app.dependency_overrides[portal_user] = lambda: PortalUser(
         1, "env@portla.example", "Eve Environment", False, principal, "csrf-token"
     )
-    with LiveServer(app) as server:
-        yield server
+    with serve(app) as url:
+        yield url
 
 
-def test_the_emissions_page_in_chromium(browser: Any, live: LiveServer) -> None:
+def test_the_emissions_page_in_chromium(browser: Any, live: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
-        page.goto(f"{live.url}/portal/emissions")
+        page.goto(f"{live}/portal/emissions")
         assert page.get_by_role("heading", level=1).inner_text().startswith("Emissions · San Pedro Bay")
         caption = page.locator("#inventory caption").inner_text()
         assert caption.startswith("Inventory 2024 by source category")
@@ -177,7 +148,7 @@ def test_the_emissions_page_in_chromium(browser: Any, live: LiveServer) -> None:
         assert page.locator("#trend tbody tr").count() == len(YEARS)
         page.screenshot(path=str(SCREENSHOTS / "portal-emissions.png"), full_page=True)
 
-        csv_text = page.request.get(f"{live.url}/portal/emissions.csv").text()
+        csv_text = page.request.get(f"{live}/portal/emissions.csv").text()
         assert csv_text.splitlines()[1].startswith("All sources,")
 
         page.get_by_label("Year", exact=True).select_option("2023")

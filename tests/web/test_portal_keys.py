@@ -10,16 +10,13 @@ real one (the forms post the session's CSRF token).
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
@@ -35,7 +32,6 @@ from quayside.store.types import OrgRole
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PASSWORD = "correct horse battery"
-STARTUP_S = 10.0
 
 
 @pytest.fixture(autouse=True)
@@ -70,25 +66,11 @@ def _app(db_url: str) -> tuple[FastAPI, str]:
 
 
 @pytest.fixture
-def live(db_url: str) -> Iterator[tuple[str, str]]:
+def live(db_url: str, serve: Callable[[Any], AbstractContextManager[str]]) -> Iterator[tuple[str, str]]:
     """The app served by uvicorn in a thread on a free loopback port: its URL, and Maersk's first key."""
     app, first = _app(db_url)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_S
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", first
-    finally:
-        server.should_exit = True
-        thread.join(STARTUP_S)
-        sock.close()
+    with serve(app) as url:
+        yield url, first
 
 
 def test_an_admin_revokes_a_key_through_the_form(browser: Any, live: tuple[str, str]) -> None:

@@ -8,16 +8,13 @@ Screenshots of the sign-in page and the users page are written under ``build/scr
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from argon2 import PasswordHasher
 from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
@@ -34,7 +31,6 @@ from quayside.store.types import OrgRole
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PASSWORD = "correct horse battery"
-STARTUP_S = 10.0
 
 
 @pytest.fixture(autouse=True)
@@ -76,24 +72,10 @@ def _app(db_url: str) -> FastAPI:
 
 
 @pytest.fixture
-def live_url(db_url: str) -> Iterator[str]:
-    """The app served by uvicorn in a thread, on a free loopback port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(_app(db_url), log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_S
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(STARTUP_S)
-        sock.close()
+def live_url(db_url: str, serve: Callable[[Any], AbstractContextManager[str]]) -> Iterator[str]:
+    """The app served on a free loopback port."""
+    with serve(_app(db_url)) as url:
+        yield url
 
 
 def test_sign_in_through_the_form_and_out(browser: Any, live_url: str) -> None:

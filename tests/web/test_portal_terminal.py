@@ -11,17 +11,14 @@ real one (the form posts the session's CSRF token).
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
@@ -40,7 +37,6 @@ from quayside.visibility.model import TruckVisit
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PASSWORD = "correct horse battery"
-STARTUP_S = 10.0
 # 2024-03-05 08:00 in Los Angeles (PST, UTC-8) is 16:00Z.
 MORNING = datetime(2024, 3, 5, 16, 0, tzinfo=UTC)
 
@@ -94,25 +90,11 @@ def _app(db_url: str) -> tuple[FastAPI, str]:
 
 
 @pytest.fixture
-def live(db_url: str) -> Iterator[tuple[str, str]]:
+def live(db_url: str, serve: Callable[[Any], AbstractContextManager[str]]) -> Iterator[tuple[str, str]]:
     """The app served by uvicorn in a thread on a free loopback port: its URL, and the terminal's key."""
     app, key = _app(db_url)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_S
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", key
-    finally:
-        server.should_exit = True
-        thread.join(STARTUP_S)
-        sock.close()
+    with serve(app) as url:
+        yield url, key
 
 
 def test_a_terminal_publishes_a_rule_through_the_form(browser: Any, live: tuple[str, str]) -> None:
