@@ -32,7 +32,7 @@ from quayside.programs.compliance.cii import capacity_unit, cii_for_ship
 from quayside.programs.compliance.eu_ets import eu_ets_for_voyages
 from quayside.programs.compliance.fueleu import fueleu_by_ship
 from quayside.programs.compliance.voyages import read_voyages
-from quayside.programs.held import MATCH_WINDOW, UNKNOWN, HeldCall, call_operators, read_calls
+from quayside.programs.held import UNKNOWN, HeldCall, call_operators, read_calls
 from quayside.programs.incentives.at_berth import assess_visits
 from quayside.programs.incentives.at_berth_visits import attach_loads, visits_from_calls
 from quayside.programs.incentives.esi_register import read_esi_register
@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 __all__ = ["ProgrammeRun", "incentive_port", "run_programmes", "write_rows"]
 
 _GROUPS = ("main", "aux", "boiler")
+#: The farthest a transit's ring crossing may be from its call's berth time: a ship may wait days at anchor
+#: between leaving the ring and berthing, so twice the hub's port-call window.
+TRANSIT_WINDOW = timedelta(hours=96)
 
 
 @dataclass
@@ -91,7 +94,7 @@ def _vessels(inventory_dir: Path) -> dict[int, dict[str, Any]]:
 
 def _transit_operator(calls: Sequence[HeldCall], operators: Mapping[str, str]) -> Callable[[VsrTransit], str]:
     """A transit's operator: that of the vessel's call whose berth time is nearest the transit's ring exit
-    (inbound) or entry (outbound), within :data:`~quayside.programs.held.MATCH_WINDOW`."""
+    (inbound) or entry (outbound), within :data:`TRANSIT_WINDOW`."""
     by_mmsi: dict[int, list[HeldCall]] = defaultdict(list)
     for call in calls:
         by_mmsi[call.mmsi].append(call)
@@ -106,7 +109,7 @@ def _transit_operator(calls: Sequence[HeldCall], operators: Mapping[str, str]) -
             if berth is None:
                 continue
             gap = abs(berth - (transit.exit if inbound else transit.enter))
-            if gap <= MATCH_WINDOW + MATCH_WINDOW and (best is None or gap < best[0]):
+            if gap <= TRANSIT_WINDOW and (best is None or gap < best[0]):
                 best = (gap, operators.get(call.call_id, UNKNOWN))
         return UNKNOWN if best is None else best[1]
 
